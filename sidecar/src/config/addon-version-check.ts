@@ -1,0 +1,23 @@
+/** Refuses to start against an addon version whose bridge protocol we do not speak. */
+import { readInstalledAddonVersion } from '../db/addon-version.js';
+import type { Db } from '../db/knex.js';
+
+/** Versions of rest_gateway this sidecar speaks: 19.0.1.x. */
+export const SUPPORTED_ADDON_VERSION = /^19\.0\.1\.\d+(\.\d+)?$/;
+
+export function isSupportedAddonVersion(version: string): boolean {
+  return SUPPORTED_ADDON_VERSION.test(version);
+}
+
+export async function checkAddonVersion(db: Db, dbName: string): Promise<void> {
+  let version: string | null;
+  try {
+    version = await readInstalledAddonVersion(db);
+  } catch (error) {
+    throw new Error(`cannot read the database "${dbName}": ${(error as Error).message}`);
+  }
+  if (!version) throw new Error(`the Odoo addon rest_gateway is not installed in database "${dbName}"`);
+  if (!isSupportedAddonVersion(version)) {
+    throw new Error(`the installed rest_gateway addon is version ${version}; this sidecar speaks 19.0.1.x`);
+  }
+}

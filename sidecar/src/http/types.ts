@@ -1,0 +1,50 @@
+/**
+ * Types shared by middleware and routes: the per-request state each
+ * middleware writes, the services routes use, and a route's definition
+ * (which the OpenAPI document is built from).
+ */
+import type Koa from 'koa';
+import type { Settings } from '../config/env.js';
+import type { GatewayConfigCache } from '../config/gateway-config-cache.js';
+import type { Db } from '../db/knex.js';
+import type { BridgeClient } from '../odoo/bridge-client.js';
+import type { FieldMetadataCache } from '../odoo/field-metadata.js';
+import type { Logger } from '../observability/logger.js';
+import type { Principal } from '../policy/types.js';
+
+export interface Services {
+  settings: Settings;
+  log: Logger;
+  db: Db;
+  config: GatewayConfigCache;
+  bridge: BridgeClient;
+  fieldMetadata: FieldMetadataCache;
+}
+
+export interface ApiState {
+  /** observability/request-id.ts */
+  requestId: string;
+  startedAt: number;
+  /** Time spent waiting for Odoo (Server-Timing). */
+  odooMs: number;
+  /** auth/client-address.ts */
+  clientAddress: string;
+  /** auth/authenticate.ts */
+  principal?: Principal;
+}
+
+export type ApiContext = Koa.ParameterizedContext<ApiState> & { params: Record<string, string> };
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** Koa router path, relative to the mount point (e.g. `/:model/count`). */
+  path: string;
+  operationId: string;
+  summary: string;
+  tags: string[];
+  /** false: answered without a credential. */
+  authenticated: boolean;
+  handler(ctx: ApiContext, services: Services): Promise<void>;
+}

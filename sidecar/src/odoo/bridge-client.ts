@@ -1,0 +1,119 @@
+/**
+ * Runs bridge calls against Odoo over a keep-alive connection pool sized to
+ * Odoo's workers. One call = one HTTP request = one Odoo transaction.
+ */
+import { Pool } from 'undici';
+import { signBridgeBody } from './signature.js';
+import { BRIDGE_ERROR_KINDS, BridgeError, BridgeUnavailableError, type BridgeCall, type BridgeErrorKind } from './bridge-types.js';
+
+export interface BridgeClientOptions {
+  odooUrl: string;
+  odooDb: string;
+  connections: number;
+  timeoutMs: number;
+  /** Current signing secret; `refresh` re-reads it after a signature refusal (rotation). */
+  secret: { get(): Promise<string>; refresh(): Promise<string> };
+}
+
+export interface BridgeResponse {
+  results: unknown[];
+  durationMs: number;
+}
+
+function isKind(value: unknown): value is BridgeErrorKind {
+  return typeof value === 'string' && (BRIDGE_ERROR_KINDS as readonly string[]).includes(value);
+}
+
+export class BridgeClient {
+  private readonly pool: Pool;
+  private readonly basePath: string;
+
+  constructor(private readonly options: BridgeClientOptions) {
+    const url = new URL(options.odooUrl);
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.pool = new Pool(url.origin, {
+      connections: options.connections,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+  }
+
+  async run(call: BridgeCall): Promise<BridgeResponse> {
+    const body = JSON.stringify({
+      uid: call.uid,
+      context: call.context,
+      atomic: call.atomic ?? true,
+      operations: call.operations,
+    });
+    const path = `${this.basePath}/rest_gateway/bridge${call.readonly ? '/ro' : ''}`;
+    let secret = await this.options.secret.get();
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.post(path, body, secret);
+      } catch (error) {
+        if (error instanceof BridgeError && error.kind === 'signature' && attempt === 0) {
+          secret = await this.options.secret.refresh();
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async post(path: string, body: string, secret: string): Promise<BridgeResponse> {
+    const started = performance.now();
+    let statusCode: number;
+    let text: string;
+    try {
+      const response = await this.pool.request({
+        method: 'POST',
+        path,
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-odoo-database': this.options.odooDb,
+          ...signBridgeBody(secret, body, Date.now() / 1000),
+        },
+      });
+      statusCode = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      throw new BridgeUnavailableError(`Odoo is unreachable: ${(error as Error).message}`, { cause: error });
+    }
+    const durationMs = performance.now() - started;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new BridgeUnavailableError(`Odoo answered HTTP ${statusCode} without the bridge's JSON`);
+    }
+    if (parsed && typeof parsed === 'object') {
+      const payload = parsed as { results?: unknown; error?: { kind?: unknown; message?: unknown; operation?: unknown } };
+      if (payload.error) {
+        const kind = isKind(payload.error.kind) ? payload.error.kind : 'internal';
+        const message = typeof payload.error.message === 'string' ? payload.error.message : 'Odoo refused the operation.';
+        const operation = typeof payload.error.operation === 'number' ? payload.error.operation : null;
+        throw new BridgeError(kind, message, operation);
+      }
+      if (statusCode === 200 && Array.isArray(payload.results)) return { results: payload.results, durationMs };
+    }
+    throw new BridgeUnavailableError(`Odoo answered HTTP ${statusCode} with an unexpected body`);
+  }
+
+  /** Cheap reachability probe for /readyz. */
+  async ping(): Promise<boolean> {
+    try {
+      const response = await this.pool.request({ method: 'GET', path: `${this.basePath}/web/health`, headersTimeout: 3_000 });
+      await response.body.dump();
+      return response.statusCode === 200;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,62 @@
+/** The bridge call: what the sidecar asks Odoo to run, as docs/bridge-protocol.md defines it. */
+
+export interface BridgeOperation {
+  model: string;
+  method: string;
+  ids?: number[];
+  args?: unknown[];
+  kwargs?: Record<string, unknown>;
+}
+
+export interface BridgeContext {
+  lang?: string;
+  tz?: string;
+  allowed_company_ids?: number[];
+  active_test?: boolean;
+  bin_size?: boolean;
+}
+
+export interface BridgeCall {
+  uid: number;
+  context: BridgeContext;
+  operations: BridgeOperation[];
+  /** true (default): one transaction, all or nothing. */
+  atomic?: boolean;
+  /** Every operation only reads: use the read-only route. */
+  readonly: boolean;
+}
+
+export const BRIDGE_ERROR_KINDS = [
+  'access',
+  'missing',
+  'validation',
+  'user',
+  'unique',
+  'integrity',
+  'concurrency',
+  'bad_request',
+  'user_invalid',
+  'signature',
+  'internal',
+] as const;
+
+export type BridgeErrorKind = (typeof BRIDGE_ERROR_KINDS)[number];
+
+export class BridgeError extends Error {
+  constructor(
+    readonly kind: BridgeErrorKind,
+    message: string,
+    readonly operation: number | null = null,
+  ) {
+    super(message);
+    this.name = 'BridgeError';
+  }
+}
+
+/** Odoo could not be reached or answered something that is not the bridge's JSON. */
+export class BridgeUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BridgeUnavailableError';
+  }
+}

@@ -1,0 +1,35 @@
+/** One mapping table: bridge error kind → HTTP problem (docs/bridge-protocol.md). */
+import { ApiError } from '../errors.js';
+import { BridgeError, BridgeUnavailableError, type BridgeErrorKind } from './bridge-types.js';
+
+const BY_KIND: Record<BridgeErrorKind, (message: string) => ApiError> = {
+  access: (m) => new ApiError(403, 'forbidden', m),
+  missing: (m) => new ApiError(404, 'record_not_found', m),
+  validation: (m) => new ApiError(422, 'validation_error', m),
+  user: (m) => new ApiError(422, 'validation_error', m),
+  unique: (m) => new ApiError(409, 'conflict', m),
+  integrity: (m) => new ApiError(422, 'validation_error', m),
+  concurrency: (m) => new ApiError(409, 'conflict', m),
+  bad_request: (m) => new ApiError(400, 'bad_request', m),
+  user_invalid: () => new ApiError(401, 'invalid_token', 'The credential\'s user is inactive or does not exist.', {
+    headers: { 'WWW-Authenticate': 'Bearer realm="api", error="invalid_token"' },
+  }),
+  // A signature refusal is a deployment fault, not the client's.
+  signature: (m) => new ApiError(500, 'internal_error', 'An unexpected error occurred.', { cause: m }),
+  internal: () => new ApiError(500, 'internal_error', 'An unexpected error occurred.'),
+};
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof BridgeError) {
+    const mapped = BY_KIND[error.kind](error.message);
+    return new ApiError(mapped.status, mapped.code, mapped.detail, { headers: mapped.headers, cause: error });
+  }
+  if (error instanceof BridgeUnavailableError) {
+    return new ApiError(503, 'odoo_unavailable', 'Odoo is not reachable right now; try again shortly.', {
+      headers: { 'Retry-After': '5' },
+      cause: error,
+    });
+  }
+  return new ApiError(500, 'internal_error', 'An unexpected error occurred.', { cause: error });
+}

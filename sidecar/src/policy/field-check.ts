@@ -1,0 +1,72 @@
+/**
+ * Checks a field path (`country_id.code`) segment by segment: every field
+ * must exist for the acting user and be allowed by the scope of the model
+ * it belongs to, and every model crossed must be readable by the caller.
+ */
+import { errors } from '../errors.js';
+import { isFieldAllowed } from './authorize.js';
+import type { FieldMeta, ModelContext, ModelContextResolver } from './types.js';
+
+export type FieldUse = 'read' | 'filter' | 'sort';
+
+const MAX_PATH_SEGMENTS = 5;
+
+export function checkOwnField(context: ModelContext, name: string, use: FieldUse, param: string): FieldMeta {
+  const meta = context.fields.get(name);
+  if (!meta) {
+    throw errors.badRequest('unknown_field', `Unknown field "${name}" on ${context.grant.model}.`, {
+      errors: [{ field: param, message: `unknown field "${name}"` }],
+    });
+  }
+  if (!isFieldAllowed(context.grant.fields, name)) {
+    throw errors.forbidden('field_not_allowed', `The field "${name}" of ${context.grant.model} is not available to this credential.`, {
+      errors: [{ field: param, message: `field "${name}" is not allowed` }],
+    });
+  }
+  if (use === 'sort' && !meta.sortable) {
+    throw errors.badRequest('invalid_parameter', `The field "${name}" of ${context.grant.model} cannot be sorted on.`, {
+      errors: [{ field: param, message: `field "${name}" is not sortable` }],
+    });
+  }
+  if (use === 'filter' && !meta.searchable && !meta.store) {
+    throw errors.badRequest('invalid_filter', `The field "${name}" of ${context.grant.model} cannot be filtered on.`, {
+      errors: [{ field: param, message: `field "${name}" is not searchable` }],
+    });
+  }
+  return meta;
+}
+
+/** Returns the last segment's metadata and the model it belongs to. */
+export async function checkFieldPath(
+  root: ModelContext,
+  path: string,
+  use: FieldUse,
+  param: string,
+  resolve: ModelContextResolver,
+): Promise<{ meta: FieldMeta; context: ModelContext }> {
+  const segments = path.split('.');
+  if (segments.length > MAX_PATH_SEGMENTS || segments.some((s) => !/^[a-z_][a-z0-9_]*$/i.test(s))) {
+    throw errors.badRequest(use === 'filter' ? 'invalid_filter' : 'invalid_parameter', `"${path}" is not a valid field path.`, {
+      errors: [{ field: param, message: 'invalid field path' }],
+    });
+  }
+  let context = root;
+  for (let i = 0; ; i += 1) {
+    const segment = segments[i] as string;
+    const meta = checkOwnField(context, segment, i === segments.length - 1 ? use : 'filter', param);
+    if (i === segments.length - 1) return { meta, context };
+    if (!meta.relation) {
+      throw errors.badRequest(use === 'filter' ? 'invalid_filter' : 'invalid_parameter', `"${segment}" in "${path}" is not a relational field.`, {
+        errors: [{ field: param, message: `"${segment}" is not relational` }],
+      });
+    }
+    try {
+      context = await resolve(meta.relation, 'read');
+    } catch (error) {
+      throw errors.forbidden('field_not_allowed', `The path "${path}" crosses ${meta.relation}, which this credential may not read.`, {
+        errors: [{ field: param, message: `${meta.relation} is not readable` }],
+        cause: error,
+      });
+    }
+  }
+}

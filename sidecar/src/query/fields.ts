@@ -1,0 +1,30 @@
+/** `fields=name,email` → the fields to read, each checked; without it, the default set. */
+import { errors } from '../errors.js';
+import { checkOwnField } from '../policy/field-check.js';
+import { isFieldAllowed } from '../policy/authorize.js';
+import type { ModelContext } from '../policy/types.js';
+import { singleParam, type RawQuery } from './params.js';
+
+const MAX_FIELDS = 500;
+/** Left out of the default set: heavy to read, asked for by name when wanted. */
+const NOT_BY_DEFAULT = new Set(['binary', 'one2many']);
+
+export function defaultFields(context: ModelContext): string[] {
+  return [...context.fields.values()]
+    .filter((f) => f.store && !NOT_BY_DEFAULT.has(f.type) && isFieldAllowed(context.grant.fields, f.name))
+    .map((f) => f.name);
+}
+
+export function parseFields(query: RawQuery, context: ModelContext): string[] {
+  const raw = singleParam(query, 'fields');
+  if (raw === undefined) return defaultFields(context);
+  const names = raw.split(',').map((n) => n.trim());
+  if (names.length > MAX_FIELDS || names.some((n) => !/^[a-z_][a-z0-9_]*$/i.test(n))) {
+    throw errors.badRequest('invalid_parameter', '"fields" must be a comma-separated list of field names.', {
+      errors: [{ field: 'fields', message: 'malformed field list' }],
+    });
+  }
+  const unique = [...new Set(names)];
+  for (const name of unique) checkOwnField(context, name, 'read', 'fields');
+  return unique;
+}

@@ -1,0 +1,40 @@
+/** `sort=name,-create_date` or `order=name desc, id` → an Odoo order clause over allowed, sortable fields. */
+import { errors } from '../errors.js';
+import { checkOwnField } from '../policy/field-check.js';
+import type { ModelContext } from '../policy/types.js';
+import { aliasedParam, type RawQuery } from './params.js';
+
+const MAX_SORT_KEYS = 10;
+
+function parseSortKeys(name: string, value: string): Array<{ field: string; desc: boolean }> {
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.length > MAX_SORT_KEYS || parts.some((p) => p === '')) {
+    throw errors.badRequest('invalid_parameter', `"${name}" must be a comma-separated list of at most ${MAX_SORT_KEYS} fields.`, {
+      errors: [{ field: name, message: 'malformed sort' }],
+    });
+  }
+  return parts.map((part) => {
+    const match = name === 'sort' ? /^([+-]?)([a-z_][a-z0-9_]*)$/i.exec(part) : /^([a-z_][a-z0-9_]*)(?:\s+(asc|desc))?$/i.exec(part);
+    if (!match) {
+      throw errors.badRequest('invalid_parameter', `"${part}" is not a valid sort key.`, {
+        errors: [{ field: name, message: `invalid sort key "${part}"` }],
+      });
+    }
+    return name === 'sort'
+      ? { field: match[2] as string, desc: match[1] === '-' }
+      : { field: match[1] as string, desc: (match[2] ?? '').toLowerCase() === 'desc' };
+  });
+}
+
+/** Returns the Odoo order string, or null for the model's default order. */
+export function parseSort(query: RawQuery, context: ModelContext): string | null {
+  const param = aliasedParam(query, ['sort', 'order']);
+  if (!param) return null;
+  const keys = parseSortKeys(param.name, param.value);
+  return keys
+    .map(({ field, desc }) => {
+      checkOwnField(context, field, 'sort', param.name);
+      return `${field} ${desc ? 'desc' : 'asc'}`;
+    })
+    .join(', ');
+}

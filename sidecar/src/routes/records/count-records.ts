@@ -1,0 +1,22 @@
+/** GET /{model}/count: how many records match the filter, within the caller's domains. */
+import { modelResolver, runOperations } from '../../http/request-services.js';
+import type { RouteDefinition } from '../../http/types.js';
+import { compileCount } from '../../query/compile-read.js';
+import { parseFilter } from '../../query/domain.js';
+import { singleParam, type RawQuery } from '../../query/params.js';
+
+export const countRecords: RouteDefinition = {
+  method: 'get',
+  path: '/:model/count',
+  operationId: 'countRecords',
+  summary: 'Count records',
+  tags: ['Records'],
+  authenticated: true,
+  async handler(ctx, services) {
+    const resolve = modelResolver(ctx, services);
+    const context = await resolve(ctx.params.model as string, 'read');
+    const domain = await parseFilter(singleParam(ctx.query as RawQuery, 'filter'), context, resolve);
+    const [count] = await runOperations(ctx, services, [compileCount(context, domain)], { readonly: true });
+    ctx.body = { data: { count: Number(count) } };
+  },
+};

@@ -1,0 +1,36 @@
+/** GET /{model}/{id}: one record, within the caller's domains (else 404). */
+import { errors } from '../../errors.js';
+import { modelResolver, runOperations } from '../../http/request-services.js';
+import type { RouteDefinition } from '../../http/types.js';
+import { compileSearch } from '../../query/compile-read.js';
+import { parseFields } from '../../query/fields.js';
+import { parseRecordId, type RawQuery } from '../../query/params.js';
+import { toApiRecord } from '../../values/record-values.js';
+import { parseValueOptions } from './value-options.js';
+
+export const readRecord: RouteDefinition = {
+  method: 'get',
+  path: '/:model/:id',
+  operationId: 'readRecord',
+  summary: 'Read one record',
+  tags: ['Records'],
+  authenticated: true,
+  async handler(ctx, services) {
+    const query = ctx.query as RawQuery;
+    const context = await modelResolver(ctx, services)(ctx.params.model as string, 'read');
+    const id = parseRecordId(ctx.params.id as string);
+    const fields = parseFields(query, context);
+    const values = parseValueOptions(query);
+    const operation = compileSearch(context, {
+      domain: [['id', '=', id]],
+      fields,
+      order: null,
+      page: { limit: 1, offset: 0, page: 1 },
+      count: false,
+    });
+    const [raw] = await runOperations(ctx, services, [operation], { readonly: true });
+    const record = (raw as { records: Array<Record<string, unknown>> }).records[0];
+    if (!record) throw errors.notFound('record_not_found', `${context.grant.model} ${id} does not exist or is not visible to this credential.`);
+    ctx.body = { data: toApiRecord(record, context.fields, values) };
+  },
+};

@@ -1,0 +1,86 @@
+/**
+ * Process entry point: read settings, check the installed addon speaks our
+ * protocol, load the configuration, listen, and shut down gracefully on
+ * SIGTERM/SIGINT (stop accepting, finish in-flight requests, close pools).
+ */
+import { createServer } from 'node:http';
+import { createApp } from './app.js';
+import { readSettings, SettingsError } from './config/env.js';
+import { GatewayConfigCache } from './config/gateway-config-cache.js';
+import { checkAddonVersion } from './config/addon-version-check.js';
+import { readBridgeSecret } from './db/bridge-secret.js';
+import { listenForConfigChanges } from './db/config-listener.js';
+import { createDb } from './db/knex.js';
+import { BridgeClient } from './odoo/bridge-client.js';
+import { FieldMetadataCache } from './odoo/field-metadata.js';
+import { createLogger } from './observability/logger.js';
+
+async function main(): Promise<void> {
+  const settings = readSettings();
+  const log = createLogger(settings.logLevel);
+  const db = createDb(settings.databaseUrl, settings.databasePoolSize);
+  await checkAddonVersion(db, settings.odooDb);
+
+  let secret: string | null = null;
+  const refreshSecret = async (): Promise<string> => {
+    secret = await readBridgeSecret(db);
+    if (!secret) throw new Error('the bridge secret (system parameter rest_gateway.bridge_secret) is missing');
+    return secret;
+  };
+  await refreshSecret();
+
+  const bridge = new BridgeClient({
+    odooUrl: settings.odooUrl,
+    odooDb: settings.odooDb,
+    connections: settings.odooPoolSize,
+    timeoutMs: settings.odooTimeoutMs,
+    secret: { get: async () => secret ?? refreshSecret(), refresh: refreshSecret },
+  });
+  const fieldMetadata = new FieldMetadataCache(bridge);
+  const config = new GatewayConfigCache(db, log);
+  config.onReload(() => fieldMetadata.clear());
+  const listener = listenForConfigChanges(
+    settings.databaseUrl,
+    (payload) => {
+      log.debug('configuration changed', { payload });
+      if (payload === 'ir.config_parameter' || payload === 'reconnect') secret = null;
+      void config.reload().catch(() => undefined);
+    },
+    log,
+  );
+  await config.reload();
+
+  const app = createApp({ settings, log, db, config, bridge, fieldMetadata });
+  const server = createServer(app.callback());
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(settings.port, settings.host, resolve));
+  const address = server.address();
+  log.info('listening', { host: settings.host, port: typeof address === 'object' && address ? address.port : settings.port });
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    const force = setTimeout(() => {
+      log.warn('shutdown timed out; closing remaining connections');
+      server.closeAllConnections();
+    }, settings.shutdownTimeoutMs);
+    force.unref();
+    server.close(() => {
+      void Promise.allSettled([listener.close(), bridge.close(), db.destroy()]).then(() => {
+        log.info('stopped');
+        process.exit(0);
+      });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof SettingsError ? error.message : `Cannot start: ${(error as Error).message}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});

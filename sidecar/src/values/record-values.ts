@@ -1,0 +1,44 @@
+/**
+ * Odoo values → API values (API-CONVENTIONS.md "Values"): null for empty,
+ * many2one objects, ISO 8601 datetimes in UTC with Z, binary as base64 or
+ * a data URL.
+ */
+import type { FieldMeta, ModelFields } from '../policy/types.js';
+
+export interface ValueOptions {
+  binary: 'base64' | 'data_url';
+}
+
+const MAGIC: Array<[string, string]> = [
+  ['iVBORw0KGgo', 'image/png'],
+  ['/9j/', 'image/jpeg'],
+  ['R0lGOD', 'image/gif'],
+  ['UklGR', 'image/webp'],
+  ['JVBERi0', 'application/pdf'],
+  ['PHN2Zy', 'image/svg+xml'],
+  ['PD94bWwg', 'image/svg+xml'],
+];
+
+export function guessMimeType(base64: string): string {
+  return MAGIC.find(([prefix]) => base64.startsWith(prefix))?.[1] ?? 'application/octet-stream';
+}
+
+export function toApiValue(meta: FieldMeta | undefined, value: unknown, options: ValueOptions): unknown {
+  const type = meta?.type;
+  if (type === 'boolean') return Boolean(value);
+  if (value === false || value === undefined) return null;
+  switch (type) {
+    case 'datetime':
+      return typeof value === 'string' ? `${value.replace(' ', 'T')}Z` : value;
+    case 'binary':
+      return typeof value === 'string' && options.binary === 'data_url' ? `data:${guessMimeType(value)};base64,${value}` : value;
+    default:
+      return value;
+  }
+}
+
+export function toApiRecord(record: Record<string, unknown>, fields: ModelFields, options: ValueOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(record)) out[name] = toApiValue(fields.get(name), value, options);
+  return out;
+}
