@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ApiError } from '../../../src/errors.js';
+import { andDomains, parseFilter } from '../../../src/query/domain.js';
+import { countryFields, grant, partnerContext, resolverOf } from '../fixtures.js';
+
+const partner = partnerContext();
+const country = { grant: grant('res.country', { domains: [[['code', '!=', 'XX']]] }), fields: countryFields };
+const resolve = resolverOf({ 'res.partner': partner, 'res.country': country });
+
+async function rejects(filter: string, status: number, code: string): Promise<void> {
+  await assert.rejects(parseFilter(filter, partner, resolve), (error: unknown) => {
+    assert.ok(error instanceof ApiError, String(error));
+    assert.equal(error.status, status, error.detail);
+    assert.equal(error.code, code);
+    return true;
+  });
+}
+
+describe('parseFilter', () => {
+  it('accepts a plain domain and maps null to False', async () => {
+    assert.deepEqual(await parseFilter('[["name","ilike","acme"],["email","=",null]]', partner, resolve), [
+      ['name', 'ilike', 'acme'],
+      ['email', '=', false],
+    ]);
+  });
+
+  it('treats an absent or blank filter as the empty domain', async () => {
+    assert.deepEqual(await parseFilter(undefined, partner, resolve), []);
+    assert.deepEqual(await parseFilter('  ', partner, resolve), []);
+  });
+
+  it('accepts prefix operators with their operands', async () => {
+    const domain = await parseFilter('["|",["name","=","a"],"!",["email","=","b"]]', partner, resolve);
+    assert.equal(domain.length, 4);
+  });
+
+  it('checks dotted paths segment by segment', async () => {
+    assert.deepEqual(await parseFilter('[["country_id.code","=","BE"]]', partner, resolve), [['country_id.code', '=', 'BE']]);
+    await rejects('[["country_id.nope","=","BE"]]', 400, 'unknown_field');
+    await rejects('[["name.code","=","BE"]]', 400, 'invalid_filter');
+  });
+
+  it('refuses paths through models the caller may not read', async () => {
+    await rejects('[["category_id.name","=","x"]]', 403, 'field_not_allowed');
+  });
+
+  it('ANDs the related grant domain into any sub-domains', async () => {
+    const domain = await parseFilter('[["country_id","any",[["code","=","BE"]]]]', partner, resolve);
+    assert.deepEqual(domain, [['country_id', 'any', [['code', '!=', 'XX'], ['code', '=', 'BE']]]]);
+  });
+
+  it('refuses blocked and unknown fields', async () => {
+    await rejects('[["secret_note","=","x"]]', 403, 'field_not_allowed');
+    await rejects('[["nope","=","x"]]', 400, 'unknown_field');
+    await rejects('[["computed_unsearchable","=","x"]]', 400, 'invalid_filter');
+  });
+
+  it('refuses malformed and hostile input with invalid_filter', async () => {
+    for (const bad of [
+      '[["name","=",',
+      '{"name":"x"}',
+      '"name"',
+      '[["name","="]]',
+      '[["name","DROP TABLE","x"]]',
+      '[["name","any!",[]]]',
+      '[["name","=",{"$gt":1}]]',
+      '[["name","in","notalist"]]',
+      '[["name","=",[1,2]]]',
+      '["&",["name","=","a"]]',
+      '["!"]',
+      '[[1,"=",1]]',
+      '[["name; DROP TABLE res_partner","=","x"]]',
+      '[["name","=",1e999]]',
+    ]) {
+      await rejects(bad, 400, 'invalid_filter');
+    }
+  });
+
+  it('caps the number of terms and the nesting depth', async () => {
+    const many = JSON.stringify(Array.from({ length: 201 }, () => ['name', '=', 'x']));
+    await rejects(many, 400, 'invalid_filter');
+    let nested: unknown = [['name', '=', 'x']];
+    for (let i = 0; i < 6; i += 1) nested = [['child_ids', 'any', nested]];
+    const self = resolverOf({ 'res.partner': partner });
+    await assert.rejects(parseFilter(JSON.stringify(nested), partner, self), /nest at most/);
+  });
+});
+
+describe('andDomains', () => {
+  it('concatenates complete domains (implicit AND)', () => {
+    assert.deepEqual(andDomains([['a', '=', 1]], ['|', ['b', '=', 1], ['c', '=', 1]]), [['a', '=', 1], '|', ['b', '=', 1], ['c', '=', 1]]);
+  });
+});
