@@ -5,7 +5,7 @@
  */
 import { errors } from '../errors.js';
 import { checkFieldPath } from '../policy/field-check.js';
-import type { Domain, ModelContext, ModelContextResolver } from '../policy/types.js';
+import type { Domain, FieldMeta, ModelContext, ModelContextResolver } from '../policy/types.js';
 
 /** Odoo 19's condition operators, less `any!`/`not any!` (they bypass access rights). */
 const OPERATORS = new Set([
@@ -17,6 +17,8 @@ const OPERATORS = new Set([
 ]);
 const LIST_OPERATORS = new Set(['in', 'not in']);
 const SUBDOMAIN_OPERATORS = new Set(['any', 'not any']);
+const LIKE_OPERATORS = new Set(['like', 'not like', 'ilike', 'not ilike', '=like', 'not =like', '=ilike', 'not =ilike']);
+const NUMERIC_TYPES = new Set(['integer', 'float', 'monetary']);
 
 export const DOMAIN_LIMITS = { maxTerms: 200, maxDepth: 4, maxListItems: 5_000, maxStringLength: 10_000, maxJsonLength: 100_000 };
 
@@ -35,6 +37,12 @@ export function parseDomainJson(text: string): unknown {
   }
 }
 
+function checkTyped(meta: FieldMeta, op: string, value: unknown, path: string): Scalar {
+  const scalar = checkScalar(value);
+  checkValueType(meta, op, scalar, path);
+  return scalar;
+}
+
 function checkScalar(value: unknown): Scalar {
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
@@ -46,6 +54,17 @@ function checkScalar(value: unknown): Scalar {
     return value;
   }
   return invalid('Values in a filter must be strings, numbers, booleans or null.', 'unsupported value type');
+}
+
+/** Values that cannot compare with the field's type are the client's error, caught before Odoo. */
+function checkValueType(meta: FieldMeta, op: string, value: Scalar, path: string): void {
+  if (value === null || value === false || LIKE_OPERATORS.has(op)) return;
+  if (NUMERIC_TYPES.has(meta.type) && typeof value !== 'number') {
+    invalid(`"${path}" is a number field; compare it with numbers.`, `expected a number for ${path}`);
+  }
+  if (meta.type === 'boolean' && typeof value !== 'boolean') {
+    invalid(`"${path}" is a true/false field; compare it with true or false.`, `expected a boolean for ${path}`);
+  }
 }
 
 /** JSON null means Odoo's False (an empty value). */
@@ -96,13 +115,13 @@ async function checkDomain(
     } else if (LIST_OPERATORS.has(op)) {
       if (!Array.isArray(raw)) invalid(`"${op}" needs a list of values.`);
       if (raw.length > DOMAIN_LIMITS.maxListItems) invalid(`Lists in a filter may have at most ${DOMAIN_LIMITS.maxListItems} values.`);
-      out.push([path, op, raw.map((v) => toOdooValue(checkScalar(v)))]);
+      out.push([path, op, raw.map((v) => toOdooValue(checkTyped(meta, op, v, path as string)))]);
     } else if (Array.isArray(raw)) {
       if (op !== 'child_of' && op !== 'parent_of') invalid(`"${op}" takes a single value, not a list.`);
       if (raw.length > DOMAIN_LIMITS.maxListItems) invalid(`Lists in a filter may have at most ${DOMAIN_LIMITS.maxListItems} values.`);
       out.push([path, op, raw.map((v) => toOdooValue(checkScalar(v)))]);
     } else {
-      out.push([path, op, toOdooValue(checkScalar(raw))]);
+      out.push([path, op, toOdooValue(checkTyped(meta, op, raw, path as string))]);
     }
   }
   checkArity(out);

@@ -72,6 +72,8 @@ describe('parseFilter', () => {
       '[[1,"=",1]]',
       '[["name; DROP TABLE res_partner","=","x"]]',
       '[["name","=",1e999]]',
+      '[["id","=","1"]]',
+      '[["active","=","yes"]]',
     ]) {
       await rejects(bad, 400, 'invalid_filter');
     }

@@ -1,0 +1,123 @@
+// `npm run bench`: starts a throwaway stack (or uses STACK_JSON), seeds data, measures each scenario
+// through the sidecar and through Odoo's own JSON-2 API in the same run, and prints a table of ratios.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runLoad, type LoadResult } from './load.js';
+import { createOdooApiKey } from './odoo-api-key.js';
+import { OdooJson2 } from './odoo-json2.js';
+import { listPartners } from './scenarios/list-partners.js';
+import type { BenchEnv, Scenario } from './scenarios/types.js';
+import { seedPartners } from './seed.js';
+
+const SCENARIOS: Scenario[] = [listPartners];
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const PARTNERS = Number(process.env.BENCH_PARTNERS ?? 2000);
+const ROOT = join(import.meta.dirname, '..', '..');
+
+interface Stack {
+  odoo_url: string;
+  api_url: string;
+  db: string;
+  database_url: string;
+  pids?: { sidecar?: number };
+}
+
+function stackCommand(args: string[], stackDir: string): string {
+  return execFileSync('npx', ['tsx', join(ROOT, 'scripts', 'stack.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, STACK_DIR: stackDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+}
+
+function peakRssMb(pid: number | undefined): string {
+  if (!pid) return 'n/a';
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    const rss = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    return `peak ${(Number(hwm) / 1024).toFixed(0)} MB, now ${(Number(rss) / 1024).toFixed(0)} MB`;
+  } catch {
+    return 'n/a';
+  }
+}
+
+const fmt = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+function row(cells: string[]): string {
+  const widths = [34, 4, 10, 10, 7, 9, 9, 8, 9, 9, 7];
+  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 10) : c.padStart(widths[i] ?? 10))).join(' ');
+}
+
+async function main(): Promise<void> {
+  let stackDir: string | null = null;
+  let stack: Stack;
+  if (process.env.STACK_JSON) {
+    stack = JSON.parse(readFileSync(process.env.STACK_JSON, 'utf8')) as Stack;
+  } else {
+    stackDir = mkdtempSync(join(tmpdir(), 'rgw-bench-'));
+    process.stderr.write('bench: starting a stack…\n');
+    stackCommand(['up'], stackDir);
+    stack = JSON.parse(readFileSync(join(stackDir, 'stack.json'), 'utf8')) as Stack & { api_key: string };
+  }
+  try {
+    const apiKey = (stack as Stack & { api_key: string }).api_key;
+    const odooKey = await createOdooApiKey(stack.database_url, 2, 'benchmark baseline');
+    const json2 = new OdooJson2(stack.odoo_url, stack.db, odooKey);
+    const existing = await json2.call<number>('res.partner', 'search_count', { domain: [] });
+    if (existing < PARTNERS) {
+      process.stderr.write(`bench: seeding ${PARTNERS - existing} partners…\n`);
+      await seedPartners(json2, PARTNERS - existing, 'bench');
+    }
+    const api = new URL(stack.api_url);
+    const env: BenchEnv = {
+      apiOrigin: api.origin,
+      apiPrefix: api.pathname.replace(/\/+$/, ''),
+      apiKey,
+      odooOrigin: new URL(stack.odoo_url).origin,
+      odooHeaders: json2.headers(),
+    };
+    const lines: string[] = [];
+    lines.push(row(['scenario', 'conc', 'base rps', 'side rps', 'ratio', 'base p50', 'side p50', 'Δp50 ms', 'base p99', 'side p99', 'errors']));
+    for (const scenario of SCENARIOS) {
+      for (const connections of scenario.concurrency) {
+        process.stderr.write(`bench: ${scenario.name} @${connections}: ${scenario.baseline.label}…\n`);
+        const base: LoadResult = await runLoad(env.odooOrigin, () => scenario.baseline.request(env), connections, SECONDS);
+        process.stderr.write(`bench: ${scenario.name} @${connections}: ${scenario.candidate.label}…\n`);
+        const side: LoadResult = await runLoad(env.apiOrigin, () => scenario.candidate.request(env), connections, SECONDS);
+        lines.push(row([
+          scenario.name,
+          String(connections),
+          fmt(base.rps),
+          fmt(side.rps),
+          `${fmt(side.rps / base.rps, 2)}x`,
+          fmt(base.p50, 2),
+          fmt(side.p50, 2),
+          fmt(side.p50 - base.p50, 2),
+          fmt(base.p99, 2),
+          fmt(side.p99, 2),
+          `${base.errors}/${side.errors}`,
+        ]));
+      }
+    }
+    const stateFile = stackDir ? join(stackDir, 'stack.json') : process.env.STACK_JSON;
+    const state = JSON.parse(readFileSync(stateFile as string, 'utf8')) as Stack;
+    process.stdout.write(`\nOdoo REST Gateway benchmark (${PARTNERS} partners, ${SECONDS} s per cell; latencies in ms; ratio = sidecar/baseline throughput)\n`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(`sidecar memory: ${peakRssMb(state.pids?.sidecar)}\n`);
+  } finally {
+    if (stackDir) {
+      stackCommand(['down'], stackDir);
+      rmSync(stackDir, { recursive: true, force: true });
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+/** Bearer API key authentication: every refusal, and configuration changes taking effect at once. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createKey } from './support/fixtures.js';
+import { admin, api, eventually, stack } from './support/stack.js';
+
+function assertChallenge(r: { status: number; headers: Headers; body: any }, code: string): void {
+  assert.equal(r.status, 401);
+  assert.equal(r.body.code, code);
+  assert.match(r.headers.get('www-authenticate') ?? '', /^Bearer realm="api"/);
+  assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/);
+}
+
+describe('Bearer API keys', () => {
+  it('refuses a missing, malformed or unknown key with 401 and a challenge', async () => {
+    assertChallenge(await api('/models', { key: null }), 'unauthorized');
+    assertChallenge(await api('/models', { key: null, headers: { Authorization: 'Basic Zm9vOmJhcg==' } }), 'invalid_token');
+    assertChallenge(await api('/models', { key: 'not-a-key' }), 'invalid_token');
+    const forged = stack.api_key.slice(0, -4) + (stack.api_key.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    assertChallenge(await api('/models', { key: forged }), 'invalid_token');
+  });
+
+  it('refuses an expired key', async () => {
+    const { key } = await createKey({ userId: 2, scopes: [{ model: 'res.partner' }], values: { expires_at: '2020-01-01 00:00:00' } });
+    assertChallenge(await api('/models', { key }), 'invalid_token');
+  });
+
+  it('enforces allowed addresses and origins', async () => {
+    const ip = await createKey({ userId: 2, scopes: [{ model: 'res.partner' }], values: { allowed_ips: '10.0.0.0/8' } });
+    const r = await api('/models', { key: ip.key });
+    assert.equal(r.status, 403);
+    assert.equal(r.body.code, 'ip_not_allowed');
+    const local = await createKey({ userId: 2, scopes: [{ model: 'res.partner' }], values: { allowed_ips: '127.0.0.1\n::1' } });
+    assert.equal((await api('/models', { key: local.key })).status, 200);
+    const origin = await createKey({ userId: 2, scopes: [{ model: 'res.partner' }], values: { allowed_origins: 'https://app.example.com' } });
+    assert.equal((await api('/models', { key: origin.key, headers: { Origin: 'https://evil.example.com' } })).body.code, 'origin_not_allowed');
+    assert.equal((await api('/models', { key: origin.key, headers: { Origin: 'https://app.example.com' } })).status, 200);
+  });
+
+  it('stops accepting a key as soon as it is archived', async () => {
+    const { id, key } = await createKey({ userId: 2, scopes: [{ model: 'res.partner' }] });
+    assert.equal((await api('/models', { key })).status, 200);
+    await (await admin()).execute('rest.gateway.key', 'write', [[id], { active: false }]);
+    const r = await eventually(() => api('/models', { key }), (x) => x.status === 401, 3_000);
+    assertChallenge(r, 'invalid_token');
+  });
+
+  it('answers health checks without a credential', async () => {
+    const base = stack.api_url.replace(/\/api\/v1$/, '');
+    assert.equal((await api(`${base}/healthz`, { key: null })).status, 200);
+    const ready = await api(`${base}/readyz`, { key: null });
+    assert.deepEqual(ready.body, { status: 'ready', checks: { database: 'ok', odoo: 'ok' } });
+  });
+});
