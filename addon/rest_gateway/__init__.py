@@ -1,0 +1,13 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""REST Gateway addon: configuration models, backend views and the bridge.
+
+The install hook creates the per-database bridge secret that the sidecar
+reads from the shared database (docs/bridge-protocol.md, "Signature").
+"""
+
+from . import controllers, models
+
+
+def post_init_hook(env):
+    """Create ``rest_gateway.bridge_secret`` unless a previous install left one."""
+    env["rest.gateway.bridge"]._init_bridge_secret()

@@ -1,0 +1,325 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""The bridge's dispatch: run a signed batch of ORM calls as a named user.
+
+The controller (controllers/bridge.py) checks the signature and hands the
+decoded body to :meth:`RestGatewayBridge._dispatch`, which validates it and
+runs each operation as ``env(user=uid, su=False)``: Odoo's ACLs, record
+rules and constraints apply, and nothing here uses ``sudo()`` for data.
+The contract is docs/bridge-protocol.md.
+"""
+
+import inspect
+import secrets
+
+import psycopg2.errors
+import pytz
+
+from odoo import _, api, models
+from odoo.exceptions import AccessError
+from odoo.service.model import get_public_method
+
+from ..controllers.bridge_errors import BridgeError, error_body
+
+SECRET_PARAM = "rest_gateway.bridge_secret"
+PREVIOUS_SECRET_PARAM = "rest_gateway.bridge_secret_previous"
+SECRET_BYTES = 48
+
+READ = "read"
+WRITE = "write"
+REQUEST_KEYS = frozenset({"uid", "context", "atomic", "operations"})
+OPERATION_KEYS = frozenset({"model", "method", "ids", "args", "kwargs"})
+CONTEXT_TYPES = {
+    "lang": str,
+    "tz": str,
+    "allowed_company_ids": list,
+    "active_test": bool,
+    "bin_size": bool,
+}
+
+
+def _bad_request(message):
+    return BridgeError("bad_request", message)
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class RestGatewayBridge(models.AbstractModel):
+    _name = "rest.gateway.bridge"
+    _description = "REST Gateway Bridge"
+
+    # ------------------------------------------------------------------
+    # Hooks
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_bridge_methods(self):
+        """Return the methods the bridge may call, as ``{name: "read" | "write"}``.
+
+        Only ``read`` methods run on the read-only route
+        (``/rest_gateway/bridge/ro``), whose cursor may be on a replica.
+        Extend it to open a method of your own to the sidecar::
+
+            def _get_bridge_methods(self):
+                return super()._get_bridge_methods() | {"action_confirm": "write"}
+
+        A listed method still runs as the request's user, with Odoo's
+        access rights; names starting with ``_`` and methods marked
+        ``@api.private`` are refused whatever this returns.
+        """
+        read_methods = (
+            "web_search_read", "web_read", "search_read", "read", "search",
+            "search_count", "fields_get", "name_search", "read_group",
+            "formatted_read_group",
+        )
+        write_methods = (
+            "create", "write", "unlink", "action_archive", "action_unarchive",
+            "copy", "web_save",
+        )
+        return {name: READ for name in read_methods} | {name: WRITE for name in write_methods}
+
+    # ------------------------------------------------------------------
+    # Secret
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _init_bridge_secret(self):
+        """Create the bridge secret unless one exists (install hook)."""
+        params = self.env["ir.config_parameter"].sudo()
+        if not params.get_param(SECRET_PARAM):
+            params.set_param(SECRET_PARAM, secrets.token_urlsafe(SECRET_BYTES))
+
+    @api.model
+    def action_rotate_bridge_secret(self):
+        """Replace the bridge secret; the old one stays valid until the next rotation.
+
+        The sidecar reloads both on the ``rest_gateway_config`` notification
+        and signs with the new one; requests in flight signed with the old
+        one are still accepted.
+        """
+        if not (self.env.su or self.env.user.has_group("rest_gateway.group_manager")):
+            raise AccessError(_("Only REST Gateway managers can rotate the bridge secret."))
+        params = self.env["ir.config_parameter"].sudo()
+        if current := params.get_param(SECRET_PARAM):
+            params.set_param(PREVIOUS_SECRET_PARAM, current)
+        params.set_param(SECRET_PARAM, secrets.token_urlsafe(SECRET_BYTES))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _("Bridge secret rotated. The previous secret is accepted until the next rotation."),
+                "sticky": False,
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Dispatch
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _dispatch(self, payload, readonly=False):
+        """Validate and run a decoded bridge request body; return the response body.
+
+        :param payload: the JSON-decoded body, see docs/bridge-protocol.md
+        :param bool readonly: the request came through the read-only route,
+            so write methods are refused
+        :return: ``{"results": [...]}`` or ``{"error": {...}}``, ready for JSON
+        """
+        try:
+            request = self._parse_request(payload)
+            env = self._prepare_env(request["uid"], request["context"])
+        except Exception as exc:  # noqa: BLE001 - mapped by bridge_errors (BridgeError mostly)
+            return {"error": error_body(self.env, exc)}
+        if request["atomic"]:
+            return self._run_atomic(env, request["operations"], readonly)
+        return self._run_each(env, request["operations"], readonly)
+
+    def _run_atomic(self, env, operations, readonly):
+        """All operations in one savepoint: the first failure rolls all back."""
+        results, index = [], None
+        try:
+            with env.cr.savepoint():
+                for index, operation in enumerate(operations):
+                    results.append(self._run_operation(env, operation, readonly))
+        except psycopg2.errors.ReadOnlySqlTransaction:
+            raise  # let Odoo retry the request on a read/write cursor
+        except Exception as exc:  # noqa: BLE001 - mapped by bridge_errors
+            return {"error": error_body(env, exc, index)}
+        return {"results": results}
+
+    def _run_each(self, env, operations, readonly):
+        """One savepoint per operation: each fails alone."""
+        results = []
+        for index, operation in enumerate(operations):
+            try:
+                with env.cr.savepoint():
+                    result = self._run_operation(env, operation, readonly)
+            except psycopg2.errors.ReadOnlySqlTransaction:
+                raise
+            except Exception as exc:  # noqa: BLE001 - mapped by bridge_errors
+                results.append({"error": error_body(env, exc, index)})
+            else:
+                results.append({"result": result})
+        return {"results": results}
+
+    def _run_operation(self, env, operation, readonly):
+        """Run one operation as ``env``'s user and return its JSON-ready result."""
+        model_name, method_name = operation["model"], operation["method"]
+        model_class = env.registry.get(model_name)
+        if model_class is None or model_class._abstract:
+            raise _bad_request(_("Unknown model %s.", model_name))
+        access = self._get_bridge_methods().get(method_name)
+        if access is None or method_name.startswith("_"):
+            raise _bad_request(_("Method %s is not allowed through the bridge.", method_name))
+        if readonly and access != READ:
+            raise _bad_request(
+                _("Method %s writes; use the read/write route /rest_gateway/bridge.", method_name)
+            )
+        model = env[model_name]
+        try:
+            method = get_public_method(model, method_name)
+        except (AttributeError, AccessError) as exc:
+            raise _bad_request(str(exc)) from exc
+        if operation["ids"] and getattr(method, "_api_model", False):
+            raise _bad_request(_("%(model)s.%(method)s takes no ids.", model=model_name, method=method_name))
+        records = model.browse(operation["ids"])
+        args, kwargs = operation["args"], operation["kwargs"]
+        try:
+            inspect.signature(method).bind(records, *args, **kwargs)
+        except TypeError as exc:
+            raise _bad_request(
+                _("Bad arguments for %(model)s.%(method)s: %(error)s",
+                  model=model_name, method=method_name, error=exc)
+            ) from exc
+        result = method(records, *args, **kwargs)
+        # surface constraint and integrity errors (and precommit hooks such
+        # as mail tracking) inside the savepoint, attributed to this operation
+        env.flush_all()
+        env.cr.precommit.run()
+        env.flush_all()
+        return self._prepare_result(result)
+
+    @api.model
+    def _prepare_result(self, value):
+        """Make a method's result JSON-ready: recordsets become lists of ids.
+
+        Dates, datetimes and bytes are left to the JSON encoder
+        (``odoo.tools.json.json_default``) that the controller uses.
+        """
+        if isinstance(value, models.BaseModel):
+            return value.ids
+        if isinstance(value, dict):
+            return {key: self._prepare_result(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self._prepare_result(item) for item in value]
+        return value
+
+    # ------------------------------------------------------------------
+    # Request validation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _parse_request(self, payload):
+        """Check the body's shape; return it with defaults filled in.
+
+        Raise :class:`BridgeError` ``bad_request`` naming the first problem.
+        """
+        if not isinstance(payload, dict):
+            raise _bad_request(_("The body must be a JSON object."))
+        if unknown := sorted(set(payload) - REQUEST_KEYS):
+            raise _bad_request(_("Unknown keys in the body: %s.", ", ".join(unknown)))
+        uid = payload.get("uid")
+        if uid is None:
+            raise BridgeError("user_invalid", _("The body names no user (uid)."))
+        if not _is_int(uid):
+            raise _bad_request(_("uid must be an integer."))
+        atomic = payload.get("atomic", True)
+        if not isinstance(atomic, bool):
+            raise _bad_request(_("atomic must be a boolean."))
+        operations = payload.get("operations")
+        if not isinstance(operations, list):
+            raise _bad_request(_("operations must be a list."))
+        return {
+            "uid": uid,
+            "context": self._parse_context(payload.get("context")),
+            "atomic": atomic,
+            "operations": [self._parse_operation(index, op) for index, op in enumerate(operations)],
+        }
+
+    @api.model
+    def _parse_context(self, context):
+        if context is None:
+            return {}
+        if not isinstance(context, dict):
+            raise _bad_request(_("context must be an object."))
+        for key, value in context.items():
+            expected = CONTEXT_TYPES.get(key)
+            if expected is None:
+                raise _bad_request(
+                    _("Context key %(key)s is not allowed; allowed keys: %(keys)s.",
+                      key=key, keys=", ".join(CONTEXT_TYPES))
+                )
+            if not isinstance(value, expected):
+                raise _bad_request(_("Context key %s has the wrong type.", key))
+        company_ids = context.get("allowed_company_ids")
+        if company_ids is not None and (not company_ids or not all(map(_is_int, company_ids))):
+            raise _bad_request(_("allowed_company_ids must be a non-empty list of integers."))
+        return context
+
+    @api.model
+    def _parse_operation(self, index, operation):
+        if not isinstance(operation, dict):
+            raise _bad_request(_("operations[%s] must be an object.", index))
+        if unknown := sorted(set(operation) - OPERATION_KEYS):
+            raise _bad_request(_("operations[%(index)s] has unknown keys: %(keys)s.",
+                                 index=index, keys=", ".join(unknown)))
+        for key in ("model", "method"):
+            if not isinstance(operation.get(key), str) or not operation[key]:
+                raise _bad_request(_("operations[%(index)s].%(key)s must be a non-empty string.",
+                                     index=index, key=key))
+        ids = operation.get("ids") or []
+        if not isinstance(ids, list) or not all(_is_int(id_) and id_ > 0 for id_ in ids):
+            raise _bad_request(_("operations[%s].ids must be a list of positive integers.", index))
+        args = operation.get("args") or []
+        if not isinstance(args, list):
+            raise _bad_request(_("operations[%s].args must be a list.", index))
+        kwargs = operation.get("kwargs") or {}
+        if not isinstance(kwargs, dict):
+            raise _bad_request(_("operations[%s].kwargs must be an object.", index))
+        if "context" in kwargs:
+            raise _bad_request(_("operations[%s].kwargs cannot carry a context; use the body's context.", index))
+        return {"model": operation["model"], "method": operation["method"], "ids": ids,
+                "args": args, "kwargs": kwargs}
+
+    @api.model
+    def _prepare_env(self, uid, context):
+        """The environment operations run in: the user, never superuser.
+
+        Reading the user record is the only ``sudo()`` of the bridge: it
+        decides who runs, not what they see.
+        """
+        user = self.env["res.users"].sudo().with_context(active_test=False).browse(uid).exists()
+        if not user or not user.active or not (user._is_internal() or user._is_portal()):
+            raise BridgeError(
+                "user_invalid",
+                _("User %s does not exist, is archived, or is neither internal nor portal.", uid),
+            )
+        prepared = {}
+        if user.lang and self.env["res.lang"]._get_code(user.lang):
+            prepared["lang"] = user.lang
+        if user.tz:
+            prepared["tz"] = user.tz
+        if "lang" in context and not self.env["res.lang"]._get_code(context["lang"]):
+            raise _bad_request(_("Language %s is not installed.", context["lang"]))
+        if "tz" in context and context["tz"] not in pytz.all_timezones_set:
+            raise _bad_request(_("Unknown time zone %s.", context["tz"]))
+        company_ids = context.get("allowed_company_ids")
+        if company_ids and not set(company_ids) <= set(user.company_ids.ids):
+            raise BridgeError(
+                "access",
+                _("allowed_company_ids must be among the companies of user %s.", uid),
+            )
+        prepared.update(context)
+        return self.env(user=user.id, su=False, context=prepared)
