@@ -51,7 +51,8 @@ async function main(): Promise<void> {
   await config.reload();
 
   const app = createApp({ settings, log, db, config, bridge, fieldMetadata });
-  const server = createServer(app.callback());
+  // Room for long filters in the query string (the filter itself is capped at 32,000 characters).
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, app.callback());
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(settings.port, settings.host, resolve));
   const address = server.address();

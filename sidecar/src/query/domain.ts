@@ -20,7 +20,7 @@ const SUBDOMAIN_OPERATORS = new Set(['any', 'not any']);
 const LIKE_OPERATORS = new Set(['like', 'not like', 'ilike', 'not ilike', '=like', 'not =like', '=ilike', 'not =ilike']);
 const NUMERIC_TYPES = new Set(['integer', 'float', 'monetary']);
 
-export const DOMAIN_LIMITS = { maxTerms: 200, maxDepth: 4, maxListItems: 5_000, maxStringLength: 10_000, maxJsonLength: 100_000 };
+export const DOMAIN_LIMITS = { maxTerms: 200, maxDepth: 4, maxListItems: 5_000, maxStringLength: 10_000, maxJsonLength: 32_000 };
 
 type Scalar = string | number | boolean | null;
 

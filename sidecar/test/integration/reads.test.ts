@@ -87,16 +87,16 @@ describe('a non-admin user in one of two companies', () => {
     const companyB = await createCompany(`${tag} B`);
     const user = await createUser({ login: `${tag}-user`, companyIds: [companyB] });
     partners = {
-      a: await root.execute<number>('res.partner', 'create', [{ name: `${tag} in A`, company_id: companyA }]),
-      b: await root.execute<number>('res.partner', 'create', [{ name: `${tag} in B`, company_id: companyB }]),
-      shared: await root.execute<number>('res.partner', 'create', [{ name: `${tag} shared` }]),
+      a: await root.execute<number>('res.partner', 'create', [{ name: `${tag} p in A`, company_id: companyA }]),
+      b: await root.execute<number>('res.partner', 'create', [{ name: `${tag} p in B`, company_id: companyB }]),
+      shared: await root.execute<number>('res.partner', 'create', [{ name: `${tag} p shared` }]),
     };
     rpc = await OdooRpc.login(user.login, user.password);
     key = (await createKey({ userId: user.id, scopes: [{ model: 'res.partner', blocked: ['email'] }, { model: 'res.country', toggles: { read: false } }] })).key;
   });
 
   it('sees exactly what Odoo shows that user', async () => {
-    const domain = [['name', '=like', `${tag}%`]];
+    const domain = [['name', '=like', `${tag} p %`]];
     const oracle = await rpc.execute<Array<{ id: number; name: string }>>('res.partner', 'search_read', [domain], { fields: ['name'], order: 'id' });
     const r = await api(`/res.partner?filter=${encodeURIComponent(JSON.stringify(domain))}&fields=name&sort=id`, { key });
     assert.equal(r.status, 200, r.text);
@@ -131,7 +131,10 @@ describe('a non-admin user in one of two companies', () => {
     assert.equal(readOff.status, 403);
     assert.equal(readOff.body.code, 'operation_not_allowed');
     const models = await api('/models', { key });
-    assert.deepEqual(models.body.data.map((m: { model: string }) => m.model), ['res.partner']);
+    assert.deepEqual(models.body.data.map((m: { model: string; operations: string[] }) => [m.model, m.operations.includes('read')]), [
+      ['res.country', false],
+      ['res.partner', true],
+    ]);
   });
 });
 

@@ -9,7 +9,7 @@ function linkFor(ctx: ApiContext, limit: number, offset: number): string {
   for (const name of PAGE_PARAMS) params.delete(name);
   params.set('limit', String(limit));
   params.set('offset', String(offset));
-  return `${ctx.origin}${ctx.path}?${params.toString()}`;
+  return `${ctx.protocol}://${ctx.host}${ctx.path}?${params.toString()}`;
 }
 
 export function pageLinks(ctx: ApiContext, page: Page, hasNext: boolean): Record<string, string | null> {
