@@ -294,32 +294,60 @@ class RestGatewayBridge(models.AbstractModel):
                 "args": args, "kwargs": kwargs}
 
     @api.model
+    def _get_bridge_user(self, uid):
+        """Who ``uid`` is, read in one query on the request path.
+
+        :return: ``(lang, tz, company_ids)`` of an active internal or portal
+            user, or ``None``. Browsing the user instead would fetch every
+            column of ``res.users`` and ``res.partner`` on each request.
+        """
+        portal_group_id = self.env["ir.model.data"]._xmlid_to_res_id("base.group_portal")
+        # raw SQL: pending ORM writes of this transaction must be visible
+        self.env["res.users"].flush_model(["active", "share", "partner_id", "company_ids", "group_ids"])
+        self.env["res.partner"].flush_model(["lang", "tz"])
+        self.env.cr.execute(
+            """
+            SELECT p.lang, p.tz,
+                   ARRAY(SELECT cid FROM res_company_users_rel WHERE user_id = u.id)
+              FROM res_users u
+              JOIN res_partner p ON p.id = u.partner_id
+             WHERE u.id = %s AND u.active
+               AND (NOT u.share  -- internal (share is "not in base.group_user")
+                    OR EXISTS (SELECT 1 FROM res_groups_users_rel g
+                                WHERE g.uid = u.id AND g.gid = %s))
+            """,
+            [uid, portal_group_id],
+        )
+        return self.env.cr.fetchone()
+
+    @api.model
     def _prepare_env(self, uid, context):
         """The environment operations run in: the user, never superuser.
 
-        Reading the user record is the only ``sudo()`` of the bridge: it
-        decides who runs, not what they see.
+        The user's language and time zone are the defaults; the body's
+        context overrides them.
         """
-        user = self.env["res.users"].sudo().with_context(active_test=False).browse(uid).exists()
-        if not user or not user.active or not (user._is_internal() or user._is_portal()):
+        user = self._get_bridge_user(uid)
+        if user is None:
             raise BridgeError(
                 "user_invalid",
                 _("User %s does not exist, is archived, or is neither internal nor portal.", uid),
             )
+        lang, tz, user_company_ids = user
         prepared = {}
-        if user.lang and self.env["res.lang"]._get_code(user.lang):
-            prepared["lang"] = user.lang
-        if user.tz:
-            prepared["tz"] = user.tz
+        if lang and self.env["res.lang"]._get_code(lang):
+            prepared["lang"] = lang
+        if tz:
+            prepared["tz"] = tz
         if "lang" in context and not self.env["res.lang"]._get_code(context["lang"]):
             raise _bad_request(_("Language %s is not installed.", context["lang"]))
         if "tz" in context and context["tz"] not in pytz.all_timezones_set:
             raise _bad_request(_("Unknown time zone %s.", context["tz"]))
         company_ids = context.get("allowed_company_ids")
-        if company_ids and not set(company_ids) <= set(user.company_ids.ids):
+        if company_ids and not set(company_ids) <= set(user_company_ids):
             raise BridgeError(
                 "access",
                 _("allowed_company_ids must be among the companies of user %s.", uid),
             )
         prepared.update(context)
-        return self.env(user=user.id, su=False, context=prepared)
+        return self.env(user=uid, su=False, context=prepared)

@@ -28,6 +28,9 @@ export function toApiValue(meta: FieldMeta | undefined, value: unknown, options:
   if (type === 'boolean') return Boolean(value);
   if (value === false || value === undefined) return null;
   switch (type) {
+    case 'many2one':
+      // search_read gives [id, name]; web_read gives {id, display_name}
+      return Array.isArray(value) ? { id: value[0], display_name: value[1] } : value;
     case 'datetime':
       return typeof value === 'string' ? `${value.replace(' ', 'T')}Z` : value;
     case 'binary':

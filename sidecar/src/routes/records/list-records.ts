@@ -1,7 +1,7 @@
 /** GET /{model}: search with filter, sort, fields and pagination. */
 import { modelResolver, runOperations } from '../../http/request-services.js';
 import type { RouteDefinition } from '../../http/types.js';
-import { compileCount, compileSearch } from '../../query/compile-read.js';
+import { compileSearch, decodeSearch } from '../../query/compile-read.js';
 import { parseFilter } from '../../query/domain.js';
 import { parseFields } from '../../query/fields.js';
 import { parsePagination } from '../../query/pagination.js';
@@ -10,11 +10,6 @@ import { parseSort } from '../../query/sort.js';
 import { toApiRecord } from '../../values/record-values.js';
 import { pageLinks } from './page-links.js';
 import { parseValueOptions } from './value-options.js';
-
-interface WebSearchReadResult {
-  length: number;
-  records: Array<Record<string, unknown>>;
-}
 
 export const listRecords: RouteDefinition = {
   method: 'get',
@@ -34,19 +29,12 @@ export const listRecords: RouteDefinition = {
     const values = parseValueOptions(query);
     const domain = await parseFilter(singleParam(query, 'filter'), context, resolve);
 
-    const [raw] = await runOperations(ctx, services, [compileSearch(context, { domain, fields, order, page, count })], { readonly: true });
-    const result = raw as WebSearchReadResult;
-    let total = result.length;
-    if (count && result.records.length === 0 && page.offset > 0) {
-      // web_search_read reports `offset` as the length of an empty page past the end.
-      const [exact] = await runOperations(ctx, services, [compileCount(context, domain)], { readonly: true });
-      total = Number(exact);
-    }
-    const hasNext = count ? page.offset + result.records.length < total : result.length > page.offset + page.limit;
+    const search = { domain, fields, order, page, count };
+    const result = decodeSearch(search, await runOperations(ctx, services, compileSearch(context, search), { readonly: true }));
     ctx.body = {
       data: result.records.map((record) => toApiRecord(record, context.fields, values)),
-      meta: { ...(count ? { total } : {}), limit: page.limit, offset: page.offset, page: page.page },
-      links: pageLinks(ctx, page, hasNext),
+      meta: { ...(result.total === null ? {} : { total: result.total }), limit: page.limit, offset: page.offset, page: page.page },
+      links: pageLinks(ctx, page, result.hasNext),
     };
   },
 };

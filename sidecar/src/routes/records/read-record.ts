@@ -2,7 +2,7 @@
 import { errors } from '../../errors.js';
 import { modelResolver, runOperations } from '../../http/request-services.js';
 import type { RouteDefinition } from '../../http/types.js';
-import { compileSearch } from '../../query/compile-read.js';
+import { compileSearch, decodeSearch } from '../../query/compile-read.js';
 import { parseFields } from '../../query/fields.js';
 import { parseRecordId, type RawQuery } from '../../query/params.js';
 import { toApiRecord } from '../../values/record-values.js';
@@ -21,15 +21,9 @@ export const readRecord: RouteDefinition = {
     const id = parseRecordId(ctx.params.id as string);
     const fields = parseFields(query, context);
     const values = parseValueOptions(query);
-    const operation = compileSearch(context, {
-      domain: [['id', '=', id]],
-      fields,
-      order: null,
-      page: { limit: 1, offset: 0, page: 1 },
-      count: false,
-    });
-    const [raw] = await runOperations(ctx, services, [operation], { readonly: true });
-    const record = (raw as { records: Array<Record<string, unknown>> }).records[0];
+    const search = { domain: [['id', '=', id]], fields, order: null, page: { limit: 1, offset: 0, page: 1 }, count: false };
+    const results = await runOperations(ctx, services, compileSearch(context, search), { readonly: true });
+    const record = decodeSearch(search, results).records[0];
     if (!record) throw errors.notFound('record_not_found', `${context.grant.model} ${id} does not exist or is not visible to this credential.`);
     ctx.body = { data: toApiRecord(record, context.fields, values) };
   },

@@ -18,6 +18,10 @@ describe('toApiRecord', () => {
     assert.deepEqual(out.country_id, { id: 21, display_name: 'Belgium' });
     assert.equal(out.image_128, `data:image/png;base64,${png}`);
   });
+  it('turns search_read many2one pairs into objects', () => {
+    const out = toApiRecord({ country_id: [21, 'Belgium'] }, partnerFields, { binary: 'base64' });
+    assert.deepEqual(out.country_id, { id: 21, display_name: 'Belgium' });
+  });
   it('guesses common mime types', () => {
     assert.equal(guessMimeType('/9j/4AAQ'), 'image/jpeg');
     assert.equal(guessMimeType('JVBERi0xLjQ'), 'application/pdf');
