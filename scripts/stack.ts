@@ -14,7 +14,7 @@ import { ADMIN_LOGIN, ADMIN_PASSWORD, startOdooServer, waitForHttpOk } from './l
 import { odooAvailable, odooSrc, repoRoot } from './lib/paths.js';
 import { databaseUrl, postmasterPid } from './lib/pg.js';
 import { freePorts } from './lib/ports.js';
-import { groupAlive, isAlive, spawnDetached, stopGroup, stopRunningCommands } from './lib/proc.js';
+import { groupAlive, isAlive, mustRun, spawnDetached, stopGroup, stopRunningCommands } from './lib/proc.js';
 import {
   publicInfo,
   readStackState,
@@ -27,7 +27,9 @@ import {
 setLogPrefix('stack');
 
 const DB = 'rgw_stack';
-const SIDECAR_ENTRY = join(repoRoot, 'sidecar', 'src', 'server.ts');
+// The stack runs the sidecar as production does: compiled by tsc (sidecar/tsconfig.build.json).
+const SIDECAR_SOURCE = join(repoRoot, 'sidecar', 'src', 'server.ts');
+const SIDECAR_ENTRY = join(repoRoot, 'sidecar', 'dist', 'server.js');
 const ODOO_START_TIMEOUT_MS = 180_000;
 const SIDECAR_START_TIMEOUT_MS = 90_000;
 
@@ -52,7 +54,7 @@ async function teardown(state: StackState): Promise<void> {
   await stopRunningCommands(); // e.g. the one-shot `odoo -i rest_gateway` when interrupted
   const { sidecar, odoo, postgres } = state.pids;
   if (sidecar !== undefined && groupAlive(sidecar)) {
-    if (cmdlineIncludes(sidecar, 'server.ts') || !isAlive(sidecar)) {
+    if (cmdlineIncludes(sidecar, 'server.js') || !isAlive(sidecar)) {
       info(`stopping the sidecar (pid ${sidecar})`);
       await stopGroup(sidecar, 10_000);
     } else warn(`pid ${sidecar} is no longer the sidecar; left alone`);
@@ -95,7 +97,10 @@ async function up(foreground: boolean): Promise<number> {
   }
 
   if (!odooAvailable()) throw new Error(`Odoo not found: ${join(odooSrc(), 'odoo', 'release.py')} does not exist (set ODOO_SRC)`);
-  if (!existsSync(SIDECAR_ENTRY)) throw new Error(`the sidecar is missing: ${SIDECAR_ENTRY} does not exist`);
+  if (!existsSync(SIDECAR_SOURCE)) throw new Error(`the sidecar is missing: ${SIDECAR_SOURCE} does not exist`);
+  // Compile while PostgreSQL and Odoo start; awaited before the sidecar starts.
+  const sidecarBuild = mustRun('npm', ['run', '-s', 'build', '-w', 'sidecar'], { cwd: repoRoot, timeoutMs: 120_000 });
+  sidecarBuild.catch(() => undefined); // reported where it is awaited
   const odooWorkers = workers();
 
   const stateDir = makeStateDir('rest-gateway-stack');
@@ -181,7 +186,8 @@ async function up(foreground: boolean): Promise<number> {
     const apiBase = `http://127.0.0.1:${sidecarPort}`;
     info(`starting the sidecar on ${apiBase}`);
     const sidecarStarted = performance.now();
-    state.pids.sidecar = await spawnDetached(process.execPath, ['--import', 'tsx', SIDECAR_ENTRY], {
+    await sidecarBuild;
+    state.pids.sidecar = await spawnDetached(process.execPath, ['--enable-source-maps', SIDECAR_ENTRY], {
       cwd: join(repoRoot, 'sidecar'),
       logFile: sidecarLog,
       env: {

@@ -248,7 +248,8 @@ describe('sidecar/Dockerfile', () => {
   });
 
   test('starts the file tsc emits for sidecar/src/server.ts', () => {
-    const tsconfig = object(JSON.parse(readFileSync(join(repoRoot, 'sidecar', 'tsconfig.json'), 'utf8')) as unknown, 'tsconfig');
+    // `npm run build -w sidecar` compiles with sidecar/tsconfig.build.json
+    const tsconfig = object(JSON.parse(readFileSync(join(repoRoot, 'sidecar', 'tsconfig.build.json'), 'utf8')) as unknown, 'tsconfig');
     const options = object(tsconfig['compilerOptions'], 'compilerOptions');
     const outDir = String(options['outDir'] ?? '.');
     const rootDir = String(options['rootDir'] ?? 'src'); // tsc's default would be the sources' common root
