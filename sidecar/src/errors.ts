@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'operation_not_allowed',
   'ip_not_allowed',
   'origin_not_allowed',
+  'company_not_allowed',
   'not_found',
   'model_not_found',
   'record_not_found',

@@ -6,3 +6,4 @@ from . import rest_gateway_key
 from . import rest_gateway_key_scope
 from . import rest_gateway_key_reveal
 from . import rest_gateway_bridge
+from . import res_lang

@@ -18,6 +18,8 @@ export interface CompiledKey {
 
 export interface CompiledConfig {
   keysByPrefix: ReadonlyMap<string, CompiledKey>;
+  /** Installed language codes, Odoo style (`fr_FR`). */
+  languages: readonly string[];
   loadedAt: Date;
 }
 
@@ -97,7 +99,7 @@ export function compileConfig(snapshot: GatewayConfigSnapshot, log: Logger): Com
       grants,
     });
   }
-  return { keysByPrefix, loadedAt: new Date() };
+  return { keysByPrefix, languages: snapshot.languages, loadedAt: new Date() };
 }
 
 /** Holds the current compiled configuration; `reload()` is serialized and coalesced. */

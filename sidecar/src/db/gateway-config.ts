@@ -56,6 +56,8 @@ export interface UserRow {
 }
 
 export interface GatewayConfigSnapshot {
+  /** Codes of the active languages (`fr_FR`). */
+  languages: string[];
   models: ExposedModelRow[];
   keys: ApiKeyRow[];
   scopes: ScopeRow[];
@@ -118,6 +120,7 @@ export async function readGatewayConfig(db: Db): Promise<GatewayConfigSnapshot> 
         .select<Array<ToggleRow & Record<string, unknown>>>(
           's.id', 's.key_id', 's.exposed_model_id', ...TOGGLE_COLUMNS.map((c) => `s.${c}`), 's.domain_json',
         );
+      const languageRows = await trx('res_lang').where('active', true).orderBy('code').select<{ code: string }[]>('code');
       const allowed = await readFieldRules(trx, 'rest_gateway_scope_allowed_field_rel');
       const blocked = await readFieldRules(trx, 'rest_gateway_scope_blocked_field_rel');
       const userIds = [...new Set(keyRows.map((k) => Number(k.user_id)))];
@@ -131,6 +134,7 @@ export async function readGatewayConfig(db: Db): Promise<GatewayConfigSnapshot> 
             )
         : [];
       return {
+        languages: languageRows.map((r) => r.code),
         models: modelRows.map((r) => ({
           id: Number(r.id),
           model: String(r.model),

@@ -44,7 +44,7 @@ export async function runOperations(
   const principal = requirePrincipal(ctx);
   const call: BridgeCall = {
     uid: principal.user.id,
-    context: options.context ?? {},
+    context: { ...ctx.state.odooContext, ...options.context },
     operations,
     readonly: options.readonly,
     atomic: options.atomic ?? true,

@@ -11,6 +11,7 @@ import type { BridgeClient } from '../odoo/bridge-client.js';
 import type { FieldMetadataCache } from '../odoo/field-metadata.js';
 import type { Logger } from '../observability/logger.js';
 import type { Principal } from '../policy/types.js';
+import type { BridgeContext } from '../odoo/bridge-types.js';
 
 export interface Services {
   settings: Settings;
@@ -31,6 +32,8 @@ export interface ApiState {
   clientAddress: string;
   /** auth/authenticate.ts */
   principal?: Principal;
+  /** http/odoo-context.ts: language and companies the request acts in. */
+  odooContext?: BridgeContext;
 }
 
 export type ApiContext = Koa.ParameterizedContext<ApiState> & { params: Record<string, string> };
