@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'invalid_json',
   'invalid_parameter',
   'invalid_filter',
+  'expand_too_deep',
   'unknown_field',
   'field_not_allowed',
   'page_size_exceeded',

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from . import base
 from . import rest_gateway_config_notify
 from . import ir_config_parameter
 from . import rest_gateway_model

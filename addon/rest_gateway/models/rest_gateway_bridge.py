@@ -71,7 +71,7 @@ class RestGatewayBridge(models.AbstractModel):
         read_methods = (
             "web_search_read", "web_read", "search_read", "read", "search",
             "search_count", "fields_get", "name_search", "read_group",
-            "formatted_read_group",
+            "formatted_read_group", "rest_gateway_search", "rest_gateway_read",
         )
         write_methods = (
             "create", "write", "unlink", "action_archive", "action_unarchive",

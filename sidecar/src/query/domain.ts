@@ -150,6 +150,11 @@ export async function parseFilter(raw: string | undefined, context: ModelContext
   return checkDomain(parseDomainJson(raw), context, resolve, 0, { terms: 0 });
 }
 
+/** Checks a domain built by the sidecar from client input (structured filters). */
+export async function checkClientDomain(domain: Domain, context: ModelContext, resolve: ModelContextResolver): Promise<Domain> {
+  return domain.length ? checkDomain(domain, context, resolve, 0, { terms: 0 }) : [];
+}
+
 /**
  * ANDs complete domains. Each part's operators consume only its own terms,
  * so concatenation is an AND (Odoo ANDs top-level expressions implicitly).

@@ -15,16 +15,20 @@ export function defaultFields(context: ModelContext): string[] {
     .map((f) => f.name);
 }
 
-export function parseFields(query: RawQuery, context: ModelContext): string[] {
-  const raw = singleParam(query, 'fields');
-  if (raw === undefined) return defaultFields(context);
+/** A comma-separated field list (`param` names it in errors), each field checked. */
+export function parseFieldList(raw: string, context: ModelContext, param: string): string[] {
   const names = raw.split(',').map((n) => n.trim());
   if (names.length > MAX_FIELDS || names.some((n) => !/^[a-z_][a-z0-9_]*$/i.test(n))) {
-    throw errors.badRequest('invalid_parameter', '"fields" must be a comma-separated list of field names.', {
-      errors: [{ field: 'fields', message: 'malformed field list' }],
+    throw errors.badRequest('invalid_parameter', `"${param}" must be a comma-separated list of field names.`, {
+      errors: [{ field: param, message: 'malformed field list' }],
     });
   }
   const unique = [...new Set(names)];
-  for (const name of unique) checkOwnField(context, name, 'read', 'fields');
+  for (const name of unique) checkOwnField(context, name, 'read', param);
   return unique;
+}
+
+export function parseFields(query: RawQuery, context: ModelContext): string[] {
+  const raw = singleParam(query, 'fields');
+  return raw === undefined ? defaultFields(context) : parseFieldList(raw, context, 'fields');
 }

@@ -6,7 +6,7 @@ import { aliasedParam, type RawQuery } from './params.js';
 
 const MAX_SORT_KEYS = 10;
 
-function parseSortKeys(name: string, value: string): Array<{ field: string; desc: boolean }> {
+function parseSortKeys(syntax: 'sort' | 'order', value: string, name: string): Array<{ field: string; desc: boolean }> {
   const parts = value.split(',').map((p) => p.trim());
   if (parts.length > MAX_SORT_KEYS || parts.some((p) => p === '')) {
     throw errors.badRequest('invalid_parameter', `"${name}" must be a comma-separated list of at most ${MAX_SORT_KEYS} fields.`, {
@@ -14,27 +14,31 @@ function parseSortKeys(name: string, value: string): Array<{ field: string; desc
     });
   }
   return parts.map((part) => {
-    const match = name === 'sort' ? /^([+-]?)([a-z_][a-z0-9_]*)$/i.exec(part) : /^([a-z_][a-z0-9_]*)(?:\s+(asc|desc))?$/i.exec(part);
+    const match = syntax === 'sort' ? /^([+-]?)([a-z_][a-z0-9_]*)$/i.exec(part) : /^([a-z_][a-z0-9_]*)(?:\s+(asc|desc))?$/i.exec(part);
     if (!match) {
       throw errors.badRequest('invalid_parameter', `"${part}" is not a valid sort key.`, {
         errors: [{ field: name, message: `invalid sort key "${part}"` }],
       });
     }
-    return name === 'sort'
+    return syntax === 'sort'
       ? { field: match[2] as string, desc: match[1] === '-' }
       : { field: match[1] as string, desc: (match[2] ?? '').toLowerCase() === 'desc' };
   });
+}
+
+/** One sort value in `sort` (`name,-id`) or `order` (`name desc, id`) syntax → an Odoo order. */
+export function parseSortValue(param: string, syntax: 'sort' | 'order', value: string, context: ModelContext): string {
+  return parseSortKeys(syntax, value, param)
+    .map(({ field, desc }) => {
+      checkOwnField(context, field, 'sort', param);
+      return `${field} ${desc ? 'desc' : 'asc'}`;
+    })
+    .join(', ');
 }
 
 /** Returns the Odoo order string, or null for the model's default order. */
 export function parseSort(query: RawQuery, context: ModelContext): string | null {
   const param = aliasedParam(query, ['sort', 'order']);
   if (!param) return null;
-  const keys = parseSortKeys(param.name, param.value);
-  return keys
-    .map(({ field, desc }) => {
-      checkOwnField(context, field, 'sort', param.name);
-      return `${field} ${desc ? 'desc' : 'asc'}`;
-    })
-    .join(', ');
+  return parseSortValue(param.name, param.name === 'sort' ? 'sort' : 'order', param.value, context);
 }

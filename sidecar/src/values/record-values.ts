@@ -40,8 +40,30 @@ export function toApiValue(meta: FieldMeta | undefined, value: unknown, options:
   }
 }
 
-export function toApiRecord(record: Record<string, unknown>, fields: ModelFields, options: ValueOptions): Record<string, unknown> {
+/** The shape of a read: a model's fields and, per expanded relation, the related model's shape. */
+export interface RecordShape {
+  fields: ModelFields;
+  expanded: ReadonlyMap<string, RecordShape>;
+}
+
+function toExpandedValue(value: unknown, shape: RecordShape, options: ValueOptions): unknown {
+  if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'string') {
+    return { id: value[0], display_name: value[1] }; // a many2one filtered out of the expansion
+  }
+  if (Array.isArray(value)) return value.map((item) => toExpandedValue(item, shape, options));
+  if (value && typeof value === 'object') return toApiRecord(value as Record<string, unknown>, shape, options);
+  return value === false ? null : value;
+}
+
+export function toApiRecord(record: Record<string, unknown>, shape: RecordShape, options: ValueOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(record)) out[name] = toApiValue(fields.get(name), value, options);
+  for (const [name, value] of Object.entries(record)) {
+    const expanded = shape.expanded.get(name);
+    out[name] = expanded ? toExpandedValue(value, expanded, options) : toApiValue(shape.fields.get(name), value, options);
+  }
   return out;
+}
+
+export function flatShape(fields: ModelFields): RecordShape {
+  return { fields, expanded: new Map() };
 }

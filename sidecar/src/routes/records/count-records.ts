@@ -2,8 +2,8 @@
 import { modelResolver, runOperations } from '../../http/request-services.js';
 import type { RouteDefinition } from '../../http/types.js';
 import { compileCount } from '../../query/compile-read.js';
-import { parseFilter } from '../../query/domain.js';
-import { singleParam, type RawQuery } from '../../query/params.js';
+import { parseQueryFilters } from '../../query/filters.js';
+import type { RawQuery } from '../../query/params.js';
 
 export const countRecords: RouteDefinition = {
   method: 'get',
@@ -15,7 +15,7 @@ export const countRecords: RouteDefinition = {
   async handler(ctx, services) {
     const resolve = modelResolver(ctx, services);
     const context = await resolve(ctx.params.model as string, 'read');
-    const domain = await parseFilter(singleParam(ctx.query as RawQuery, 'filter'), context, resolve);
+    const domain = await parseQueryFilters(ctx.query as RawQuery, context, resolve);
     const [count] = await runOperations(ctx, services, [compileCount(context, domain)], { readonly: true });
     ctx.body = { data: { count: Number(count) } };
   },

@@ -1,9 +1,10 @@
-/** GET /{model}: search with filter, sort, fields and pagination. */
+/** GET /{model}: search with filters, sort, fields, expansions and pagination. */
 import { modelResolver, runOperations } from '../../http/request-services.js';
 import type { RouteDefinition } from '../../http/types.js';
 import { compileSearch, decodeSearch } from '../../query/compile-read.js';
-import { parseFilter } from '../../query/domain.js';
+import { expandShape, parseExpand } from '../../query/expand.js';
 import { parseFields } from '../../query/fields.js';
+import { parseQueryFilters } from '../../query/filters.js';
 import { parsePagination } from '../../query/pagination.js';
 import { parseBooleanParam, singleParam, type RawQuery } from '../../query/params.js';
 import { parseSort } from '../../query/sort.js';
@@ -27,12 +28,14 @@ export const listRecords: RouteDefinition = {
     const order = parseSort(query, context);
     const count = parseBooleanParam('count', singleParam(query, 'count'), true);
     const values = parseValueOptions(query);
-    const domain = await parseFilter(singleParam(query, 'filter'), context, resolve);
+    const domain = await parseQueryFilters(query, context, resolve);
+    const expand = await parseExpand(query, context, resolve);
 
-    const search = { domain, fields, order, page, count };
+    const search = { domain, fields, expand, order, page, count };
     const result = decodeSearch(search, await runOperations(ctx, services, compileSearch(context, search), { readonly: true }));
+    const shape = expandShape(context.fields, expand);
     ctx.body = {
-      data: result.records.map((record) => toApiRecord(record, context.fields, values)),
+      data: result.records.map((record) => toApiRecord(record, shape, values)),
       meta: { ...(result.total === null ? {} : { total: result.total }), limit: page.limit, offset: page.offset, page: page.page },
       links: pageLinks(ctx, page, result.hasNext),
     };

@@ -1,8 +1,9 @@
-/** GET /{model}/{id}: one record, within the caller's domains (else 404). */
+/** GET /{model}/{id}: one record with its expansions, within the caller's domains (else 404). */
 import { errors } from '../../errors.js';
 import { modelResolver, runOperations } from '../../http/request-services.js';
 import type { RouteDefinition } from '../../http/types.js';
 import { compileSearch, decodeSearch } from '../../query/compile-read.js';
+import { expandShape, parseExpand } from '../../query/expand.js';
 import { parseFields } from '../../query/fields.js';
 import { parseRecordId, type RawQuery } from '../../query/params.js';
 import { toApiRecord } from '../../values/record-values.js';
@@ -17,14 +18,16 @@ export const readRecord: RouteDefinition = {
   authenticated: true,
   async handler(ctx, services) {
     const query = ctx.query as RawQuery;
-    const context = await modelResolver(ctx, services)(ctx.params.model as string, 'read');
+    const resolve = modelResolver(ctx, services);
+    const context = await resolve(ctx.params.model as string, 'read');
     const id = parseRecordId(ctx.params.id as string);
     const fields = parseFields(query, context);
     const values = parseValueOptions(query);
-    const search = { domain: [['id', '=', id]], fields, order: null, page: { limit: 1, offset: 0, page: 1 }, count: false };
+    const expand = await parseExpand(query, context, resolve);
+    const search = { domain: [['id', '=', id]], fields, expand, order: null, page: { limit: 1, offset: 0, page: 1 }, count: false };
     const results = await runOperations(ctx, services, compileSearch(context, search), { readonly: true });
     const record = decodeSearch(search, results).records[0];
     if (!record) throw errors.notFound('record_not_found', `${context.grant.model} ${id} does not exist or is not visible to this credential.`);
-    ctx.body = { data: toApiRecord(record, context.fields, values) };
+    ctx.body = { data: toApiRecord(record, expandShape(context.fields, expand), values) };
   },
 };

@@ -1,0 +1,87 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Reads with relational expansion, for the bridge (docs/bridge-protocol.md).
+
+``rest_gateway_search`` and ``rest_gateway_read`` are what the sidecar's
+list and read routes call: a page of records, the total when asked, and
+each expanded relation read level by level (one query per relation and
+level, not per record), filtered by the domain the sidecar compiled for
+it (the credential's scope AND the client's filter). They run as the
+calling user like any ORM read: record rules apply at every level.
+"""
+
+from odoo import api, models
+from odoo.tools import OrderedSet
+
+MAX_DEPTH = 4
+
+
+class Base(models.AbstractModel):
+    _inherit = "base"
+
+    @api.model
+    @api.readonly
+    def rest_gateway_search(self, domain, spec, offset=0, limit=None, order=None, count=True):
+        """Search and read a page; ``length`` is the total when ``count`` is true.
+
+        As ``web_search_read``, the total costs a ``search_count`` only when
+        the page is full (otherwise it is ``offset + len(records)``), but an
+        empty page past the end is counted, so the total is always exact.
+
+        :param spec: ``{"fields": [...], "expand": {field: spec, ...}}``
+        :return: ``{"records": [...], "length": int | None}``
+        """
+        records = self.search(domain, offset=offset, limit=limit, order=order)
+        values = records.rest_gateway_read(spec)
+        length = None
+        if count:
+            full_page = limit and len(records) == limit
+            past_the_end = offset and not records
+            length = self.search_count(domain) if full_page or past_the_end else offset + len(records)
+        return {"records": values, "length": length}
+
+    @api.readonly
+    def rest_gateway_read(self, spec, _depth=0):
+        """Read ``self`` per ``spec``, expanding relations level by level.
+
+        ``spec["expand"][field]`` may carry ``fields``, ``expand``, and
+        ``domain``, ``order``, ``limit`` (per parent record). A related record
+        that the domain or the user's rights filter out stays as a plain
+        many2one value (``[id, name]``, what a read without expansion shows)
+        or is left out of an x2many list.
+        """
+        if _depth > MAX_DEPTH:
+            raise ValueError(f"Relations expand at most {MAX_DEPTH} levels.")
+        expand = spec.get("expand") or {}
+        fields = list(OrderedSet([*(spec.get("fields") or []), *expand]))
+        values_list = self.read(fields) if fields else [{"id": id_} for id_ in self.ids]
+        for field_name, sub_spec in expand.items():
+            self._rest_gateway_expand(values_list, field_name, sub_spec, _depth)
+        return values_list
+
+    def _rest_gateway_expand(self, values_list, field_name, spec, depth):
+        field = self._fields[field_name]
+        if field.type not in ("many2one", "one2many", "many2many"):
+            raise ValueError(f"{field_name} is not a relational field.")
+        many2one = field.type == "many2one"
+        co_ids = OrderedSet()
+        for values in values_list:
+            value = values[field_name]
+            if many2one:
+                if value:
+                    co_ids.add(value[0])
+            else:
+                co_ids.update(value)
+        co_model = self.env[field.comodel_name]
+        visible = co_model.search([("id", "in", list(co_ids))] + list(spec.get("domain") or []), order=spec.get("order") or None)
+        by_id = {vals["id"]: vals for vals in visible.rest_gateway_read(spec, depth + 1)}
+        if many2one:
+            for values in values_list:
+                value = values[field_name]
+                if value and value[0] in by_id:
+                    values[field_name] = by_id[value[0]]
+            return
+        rank = {id_: index for index, id_ in enumerate(visible.ids)}
+        limit = spec.get("limit")
+        for values in values_list:
+            kept = sorted((id_ for id_ in values[field_name] if id_ in by_id), key=rank.__getitem__)
+            values[field_name] = [by_id[id_] for id_ in (kept if limit is None else kept[:limit])]
