@@ -24,21 +24,30 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-export async function runLoad(origin: string, request: () => BenchRequest, connections: number, seconds: number, warmupSeconds = 2): Promise<LoadResult> {
+/** Sends one request on the load generator's pool; answers the parsed JSON body (throws on an HTTP error). */
+export type Send = (request: BenchRequest) => Promise<unknown>;
+
+/** One unit of measured work: a single request, or a sequence a client would make. */
+export type Job = (send: Send) => Promise<void>;
+
+export async function runLoad(origin: string, job: Job, connections: number, seconds: number, warmupSeconds = 2): Promise<LoadResult> {
   const pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
   const latencies: number[] = [];
   let errors = 0;
   let recording = false;
   const warmupEnd = Date.now() + warmupSeconds * 1000;
   const end = warmupEnd + seconds * 1000;
+  const send: Send = async (req) => {
+    const res = await pool.request({ method: req.method, path: req.path, headers: req.headers, body: req.body });
+    const text = await res.body.text();
+    if (res.statusCode >= 400) throw new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
+    return text ? (JSON.parse(text) as unknown) : null;
+  };
   const worker = async (): Promise<void> => {
     while (Date.now() < end) {
-      const req = request();
       const started = performance.now();
       try {
-        const res = await pool.request({ method: req.method, path: req.path, headers: req.headers, body: req.body });
-        await res.body.dump();
-        if (res.statusCode >= 400) errors += 1;
+        await job(send);
       } catch {
         errors += 1;
       }

@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { runLoad, type LoadResult } from './load.js';
 import { createOdooApiKey } from './odoo-api-key.js';
 import { OdooJson2 } from './odoo-json2.js';
+import { expandPartners } from './scenarios/expand-partners.js';
 import { listPartners } from './scenarios/list-partners.js';
-import type { BenchEnv, Scenario } from './scenarios/types.js';
+import { jobOf, type BenchEnv, type Scenario } from './scenarios/types.js';
 import { seedPartners } from './seed.js';
 
-const SCENARIOS: Scenario[] = [listPartners];
+const SCENARIOS: Scenario[] = [listPartners, expandPartners];
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PARTNERS = Number(process.env.BENCH_PARTNERS ?? 2000);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -84,11 +85,12 @@ async function main(): Promise<void> {
     const lines: string[] = [];
     lines.push(row(['scenario', 'conc', 'base rps', 'side rps', 'ratio', 'base p50', 'side p50', 'Δp50 ms', 'base p99', 'side p99', 'errors']));
     for (const scenario of SCENARIOS) {
+      await scenario.prepare?.(env);
       for (const connections of scenario.concurrency) {
         process.stderr.write(`bench: ${scenario.name} @${connections}: ${scenario.baseline.label}…\n`);
-        const base: LoadResult = await runLoad(env.odooOrigin, () => scenario.baseline.request(env), connections, SECONDS);
+        const base: LoadResult = await runLoad(env.odooOrigin, jobOf(scenario.baseline, env), connections, SECONDS);
         process.stderr.write(`bench: ${scenario.name} @${connections}: ${scenario.candidate.label}…\n`);
-        const side: LoadResult = await runLoad(env.apiOrigin, () => scenario.candidate.request(env), connections, SECONDS);
+        const side: LoadResult = await runLoad(env.apiOrigin, jobOf(scenario.candidate, env), connections, SECONDS);
         lines.push(row([
           scenario.name,
           String(connections),

@@ -30,7 +30,8 @@ class Base(models.AbstractModel):
         :param spec: ``{"fields": [...], "expand": {field: spec, ...}}``
         :return: ``{"records": [...], "length": int | None}``
         """
-        records = self.search(domain, offset=offset, limit=limit, order=order)
+        # search_fetch: the page's columns come with the search, read() then hits the cache
+        records = self.search_fetch(domain, self._rest_gateway_fields(spec), offset=offset, limit=limit, order=order)
         values = records.rest_gateway_read(spec)
         length = None
         if count:
@@ -52,11 +53,16 @@ class Base(models.AbstractModel):
         if _depth > MAX_DEPTH:
             raise ValueError(f"Relations expand at most {MAX_DEPTH} levels.")
         expand = spec.get("expand") or {}
-        fields = list(OrderedSet([*(spec.get("fields") or []), *expand]))
+        fields = self._rest_gateway_fields(spec)
         values_list = self.read(fields) if fields else [{"id": id_} for id_ in self.ids]
         for field_name, sub_spec in expand.items():
             self._rest_gateway_expand(values_list, field_name, sub_spec, _depth)
         return values_list
+
+    @api.model
+    def _rest_gateway_fields(self, spec):
+        """The fields a spec reads: its own and the relations it expands."""
+        return list(OrderedSet([*(spec.get("fields") or []), *(spec.get("expand") or {})]))
 
     def _rest_gateway_expand(self, values_list, field_name, spec, depth):
         field = self._fields[field_name]
@@ -72,7 +78,11 @@ class Base(models.AbstractModel):
             else:
                 co_ids.update(value)
         co_model = self.env[field.comodel_name]
-        visible = co_model.search([("id", "in", list(co_ids))] + list(spec.get("domain") or []), order=spec.get("order") or None)
+        visible = co_model.search_fetch(
+            [("id", "in", list(co_ids))] + list(spec.get("domain") or []),
+            co_model._rest_gateway_fields(spec),
+            order=spec.get("order") or None,
+        )
         by_id = {vals["id"]: vals for vals in visible.rest_gateway_read(spec, depth + 1)}
         if many2one:
             for values in values_list:

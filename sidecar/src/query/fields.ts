@@ -6,8 +6,12 @@ import type { ModelContext } from '../policy/types.js';
 import { singleParam, type RawQuery } from './params.js';
 
 const MAX_FIELDS = 500;
-/** Left out of the default set: heavy to read, asked for by name when wanted. */
-const NOT_BY_DEFAULT = new Set(['binary', 'one2many']);
+/**
+ * Left out of the default set: binaries (large) and x2many lists (unbounded:
+ * a tag's partner_ids lists every tagged partner). Asked for by name or
+ * expanded when wanted (docs/decisions.md D3).
+ */
+const NOT_BY_DEFAULT = new Set(['binary', 'one2many', 'many2many']);
 
 export function defaultFields(context: ModelContext): string[] {
   return [...context.fields.values()]

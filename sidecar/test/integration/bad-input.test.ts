@@ -38,6 +38,24 @@ const CASES: Array<[string, number, string]> = [
   ['/res.partner/-1', 400, 'invalid_parameter'],
   ['/res.partner/1.5', 400, 'invalid_parameter'],
   ['/res.partner/99999999999', 400, 'invalid_parameter'],
+  ['/res.partner?expand=child_ids.child_ids.child_ids.child_ids.child_ids', 400, 'expand_too_deep'],
+  ['/res.partner?expand=nope', 400, 'unknown_field'],
+  ['/res.partner?expand=name', 400, 'invalid_parameter'],
+  ['/res.partner?expand=country_id&expand[country_id][limit]=5', 400, 'invalid_parameter'],
+  ['/res.partner?expand=child_ids&expand[child_ids][limit]=-1', 400, 'invalid_parameter'],
+  ['/res.partner?expand=child_ids&expand[child_ids][fields]=nope', 400, 'unknown_field'],
+  [`/res.partner?expand=child_ids&expand[child_ids][filter]=${enc('[["x"')}`, 400, 'invalid_filter'],
+  ['/res.partner?expand=child_ids&expand[child_ids][sort]=name;x', 400, 'invalid_parameter'],
+  ['/res.partner?expand[child_ids][fields]=name', 400, 'invalid_parameter'],
+  [`/res.partner?expand=${enc('country_id) or 1=1')}`, 400, 'invalid_parameter'],
+  ['/res.partner?filter[name][regex]=x', 400, 'invalid_filter'],
+  ['/res.partner?filter[id][eq]=abc', 400, 'invalid_filter'],
+  ['/res.partner?filter[nope][eq]=1', 400, 'unknown_field'],
+  ['/res.partner?filter[name][eq]=a&filter[name][eq]=b', 400, 'invalid_filter'],
+  ['/res.partner?lang=xx_XX', 400, 'invalid_parameter'],
+  ['/res.partner?lang=en_US&lang=fr_FR', 400, 'invalid_parameter'],
+  ['/res.partner/fields?lang=zz', 400, 'invalid_parameter'],
+  ['/no.such.model/fields', 404, 'model_not_found'],
   ['/no.such.model', 404, 'model_not_found'],
   ['/ir.config_parameter', 404, 'model_not_found'],
   ['/res.partner/1/nothing/here', 404, 'not_found'],
@@ -65,6 +83,13 @@ describe('bad input on read routes', () => {
   it('answers 431 for a request line beyond the header size limit', async () => {
     const r = await api(`/res.partner?filter=${'x'.repeat(200_000)}`);
     assert.equal(r.status, 431);
+  });
+
+  it('refuses malformed and foreign companies', async () => {
+    for (const [value, status] of [['abc', 400], ['1,,2', 400], ['-1', 400], ['99999', 403], [`${'1,'.repeat(200)}1`, 400]] as const) {
+      const r = await api('/res.partner?limit=1', { headers: { 'X-Company-Id': value } });
+      assert.equal(r.status, status, `${value}: ${r.text}`);
+    }
   });
 
   it('refuses unsupported methods with 405 and an Allow header', async () => {
