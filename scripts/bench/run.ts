@@ -1,7 +1,7 @@
 // `npm run bench`: starts a throwaway stack (or uses STACK_JSON), seeds data, measures each scenario
 // through the sidecar and through Odoo's own JSON-2 API in the same run, and prints a table of ratios.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,16 @@ function stackCommand(args: string[], stackDir: string): string {
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
   });
+}
+
+/** Resets the process's peak RSS (Linux: writing 5 to clear_refs), so each scenario reports its own peak. */
+function resetPeakRss(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    /* not Linux, or not permitted: the peak then spans the whole run */
+  }
 }
 
 function peakRssMb(pid: number | undefined): string {
@@ -84,8 +94,12 @@ async function main(): Promise<void> {
     };
     const lines: string[] = [];
     lines.push(row(['scenario', 'conc', 'base rps', 'side rps', 'ratio', 'base p50', 'side p50', 'Δp50 ms', 'base p99', 'side p99', 'errors']));
+    const stateFile = stackDir ? join(stackDir, 'stack.json') : (process.env.STACK_JSON as string);
+    const sidecarPid = (JSON.parse(readFileSync(stateFile, 'utf8')) as Stack).pids?.sidecar;
+    const memory: string[] = [];
     for (const scenario of SCENARIOS) {
       await scenario.prepare?.(env);
+      resetPeakRss(sidecarPid);
       for (const connections of scenario.concurrency) {
         process.stderr.write(`bench: ${scenario.name} @${connections}: ${scenario.baseline.label}…\n`);
         const base: LoadResult = await runLoad(env.odooOrigin, jobOf(scenario.baseline, env), connections, SECONDS);
@@ -105,12 +119,11 @@ async function main(): Promise<void> {
           `${base.errors}/${side.errors}`,
         ]));
       }
+      memory.push(`  ${scenario.name.padEnd(40)} ${peakRssMb(sidecarPid)}`);
     }
-    const stateFile = stackDir ? join(stackDir, 'stack.json') : process.env.STACK_JSON;
-    const state = JSON.parse(readFileSync(stateFile as string, 'utf8')) as Stack;
     process.stdout.write(`\nOdoo REST Gateway benchmark (${PARTNERS} partners, ${SECONDS} s per cell; latencies in ms; ratio = sidecar/baseline throughput)\n`);
     process.stdout.write(`${lines.join('\n')}\n`);
-    process.stdout.write(`sidecar memory: ${peakRssMb(state.pids?.sidecar)}\n`);
+    process.stdout.write(`sidecar memory (RSS):\n${memory.join('\n')}\n`);
   } finally {
     if (stackDir) {
       stackCommand(['down'], stackDir);
