@@ -1,0 +1,17 @@
+/**
+ * PUT /{model}/{id}: replace the writable fields given; every required
+ * writable field must be among them, x2many values replace whole lists,
+ * and fields not given keep their value (docs/decisions.md D11).
+ */
+import type { RouteDefinition } from '../../http/types.js';
+import { handleUpdate } from './write-support.js';
+
+export const replaceRecord: RouteDefinition = {
+  method: 'put',
+  path: '/:model/:id',
+  operationId: 'replaceRecord',
+  summary: 'Replace the writable fields of a record',
+  tags: ['Records'],
+  authenticated: true,
+  handler: (ctx, services) => handleUpdate(ctx, services, 'replace'),
+};
