@@ -13,8 +13,22 @@ export const ERROR_CODES = [
   'unknown_field',
   'field_not_allowed',
   'page_size_exceeded',
+  'invalid_body',
+  'field_readonly',
+  'field_required',
+  'invalid_value',
+  'value_too_large',
+  'too_many_ids',
+  'no_active_field',
+  'invalid_cursor',
   'unauthorized',
   'invalid_token',
+  'invalid_credentials',
+  'login_locked',
+  'mfa_required',
+  'session_required',
+  'manager_required',
+  'password_reset_unavailable',
   'forbidden',
   'operation_not_allowed',
   'ip_not_allowed',
@@ -23,8 +37,10 @@ export const ERROR_CODES = [
   'not_found',
   'model_not_found',
   'record_not_found',
+  'related_record_not_found',
   'method_not_allowed',
   'conflict',
+  'cursor_expired',
   'payload_too_large',
   'unsupported_media_type',
   'validation_error',
@@ -39,6 +55,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface FieldProblem {
   field: string;
   message: string;
+  /** Set when one answer lists problems of different kinds (write payloads). */
+  code?: ErrorCode;
 }
 
 const TITLES: Record<number, string> = {
@@ -48,11 +66,13 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
   503: 'Service Unavailable',
 };
 
@@ -93,6 +113,7 @@ export const errors = {
   forbidden: (code: ErrorCode, detail: string, opts?: ApiErrorOptions) => new ApiError(403, code, detail, opts),
   notFound: (code: ErrorCode, detail: string, opts?: ApiErrorOptions) => new ApiError(404, code, detail, opts),
   conflict: (code: ErrorCode, detail: string, opts?: ApiErrorOptions) => new ApiError(409, code, detail, opts),
+  gone: (code: ErrorCode, detail: string, opts?: ApiErrorOptions) => new ApiError(410, code, detail, opts),
   unprocessable: (code: ErrorCode, detail: string, opts?: ApiErrorOptions) => new ApiError(422, code, detail, opts),
   unavailable: (code: ErrorCode, detail: string, opts?: ApiErrorOptions) =>
     new ApiError(503, code, detail, { ...opts, headers: { 'Retry-After': '5', ...opts?.headers } }),

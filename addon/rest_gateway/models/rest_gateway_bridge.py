@@ -15,7 +15,8 @@ import psycopg2.errors
 import pytz
 
 from odoo import _, api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, MissingError
+from odoo.fields import Domain
 from odoo.service.model import get_public_method
 
 from ..controllers.bridge_errors import BridgeError, error_body
@@ -27,7 +28,7 @@ SECRET_BYTES = 48
 READ = "read"
 WRITE = "write"
 REQUEST_KEYS = frozenset({"uid", "context", "atomic", "operations"})
-OPERATION_KEYS = frozenset({"model", "method", "ids", "args", "kwargs"})
+OPERATION_KEYS = frozenset({"model", "method", "ids", "args", "kwargs", "guard", "read"})
 CONTEXT_TYPES = {
     "lang": str,
     "tz": str,
@@ -165,7 +166,29 @@ class RestGatewayBridge(models.AbstractModel):
         return {"results": results}
 
     def _run_operation(self, env, operation, readonly):
-        """Run one operation as ``env``'s user and return its JSON-ready result."""
+        """Run one operation as ``env``'s user and return its JSON-ready result.
+
+        With ``guard``, the ids must match the guard domain before the method
+        runs and every resulting record must match it after; with ``read``,
+        the result is the resulting records as ``search_read`` gives them.
+        """
+        model, method = self._get_operation_method(env, operation, readonly)
+        records = model.browse(operation["ids"])
+        guard, read = operation["guard"], operation["read"]
+        if guard is not None:
+            self._check_guard_before(records, guard)
+        result = self._call_method(method, records, operation)
+        if guard is None and read is None:
+            return self._prepare_result(result)
+        resulting = self._get_resulting_records(records, result)
+        if read is not None:
+            # the read checks the guard too: one query instead of two
+            return self._read_resulting_records(resulting, read["fields"], guard)
+        self._check_guard_after(resulting, guard)
+        return self._prepare_result(result)
+
+    def _get_operation_method(self, env, operation, readonly):
+        """The operation's model and method, once both are allowed; else ``bad_request``."""
         model_name, method_name = operation["model"], operation["method"]
         model_class = env.registry.get(model_name)
         if model_class is None or model_class._abstract:
@@ -184,22 +207,98 @@ class RestGatewayBridge(models.AbstractModel):
             raise _bad_request(str(exc)) from exc
         if operation["ids"] and getattr(method, "_api_model", False):
             raise _bad_request(_("%(model)s.%(method)s takes no ids.", model=model_name, method=method_name))
-        records = model.browse(operation["ids"])
+        return model, method
+
+    def _call_method(self, method, records, operation):
+        """Call ``method`` on ``records`` with the operation's arguments, flushed."""
         args, kwargs = operation["args"], operation["kwargs"]
         try:
             inspect.signature(method).bind(records, *args, **kwargs)
         except TypeError as exc:
             raise _bad_request(
                 _("Bad arguments for %(model)s.%(method)s: %(error)s",
-                  model=model_name, method=method_name, error=exc)
+                  model=records._name, method=operation["method"], error=exc)
             ) from exc
         result = method(records, *args, **kwargs)
         # surface constraint and integrity errors (and precommit hooks such
         # as mail tracking) inside the savepoint, attributed to this operation
-        env.flush_all()
-        env.cr.precommit.run()
-        env.flush_all()
-        return self._prepare_result(result)
+        records.env.flush_all()
+        records.env.cr.precommit.run()
+        records.env.flush_all()
+        return result
+
+    # ------------------------------------------------------------------
+    # Guard and read-back
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_guarded_ids(self, records, guard):
+        """Ids of ``records`` that match ``guard`` as the acting user.
+
+        Archived records count: the ids are explicit, as for ``browse``.
+        """
+        if not records:
+            return set()
+        domain = Domain.AND([Domain("id", "in", records.ids), Domain(guard)])
+        return set(records.with_context(active_test=False).search(domain).ids)
+
+    @api.model
+    def _check_guard_before(self, records, guard):
+        """Raise ``MissingError`` unless every record matches ``guard``.
+
+        A record outside the credential's scope is answered like a record
+        that does not exist (the sidecar's 404), as for reads.
+        """
+        if hidden := sorted(set(records.ids) - self._get_guarded_ids(records, guard)):
+            raise MissingError(
+                _("%(model)s %(ids)s does not exist or is not visible to this credential.",
+                  model=records._name, ids=", ".join(map(str, hidden)))
+            )
+
+    @api.model
+    def _check_guard_after(self, records, guard):
+        """Raise ``AccessError`` (rolling the operation back) unless every
+        resulting record still matches ``guard``."""
+        self._check_not_outside(records, self._get_guarded_ids(records, guard))
+
+    @api.model
+    def _check_not_outside(self, records, matching_ids):
+        """Raise ``AccessError`` naming the ``records`` not in ``matching_ids``."""
+        if outside := sorted(set(records.ids) - set(matching_ids)):
+            raise AccessError(
+                _("The operation would put %(model)s %(ids)s outside the credential's scope.",
+                  model=records._name, ids=", ".join(map(str, outside)))
+            )
+
+    @api.model
+    def _get_resulting_records(self, records, result):
+        """The records an operation produced or changed.
+
+        The recordset a method returns when it is of the operation's model
+        (``create``, ``copy``), otherwise the operation's records that still
+        exist (none after ``unlink``).
+        """
+        if isinstance(result, models.BaseModel) and result._name == records._name:
+            return result
+        return records.exists()
+
+    @api.model
+    def _read_resulting_records(self, records, fields, guard=None):
+        """``search_read`` of ``records`` as the acting user, in their order.
+
+        With ``guard``, only records matching it are read, and any other
+        raises as :meth:`_check_guard_after` does.
+        """
+        if not records:
+            return []
+        domain = Domain("id", "in", records.ids)
+        if guard is not None:
+            domain &= Domain(guard)
+        rows = records.with_context(active_test=False).search_read(domain, fields)
+        by_id = {row["id"]: row for row in rows}
+        if guard is not None:
+            self._check_not_outside(records, by_id)
+        return [by_id[id_] for id_ in records.ids if id_ in by_id]
 
     @api.model
     def _prepare_result(self, value):
@@ -291,7 +390,30 @@ class RestGatewayBridge(models.AbstractModel):
         if "context" in kwargs:
             raise _bad_request(_("operations[%s].kwargs cannot carry a context; use the body's context.", index))
         return {"model": operation["model"], "method": operation["method"], "ids": ids,
-                "args": args, "kwargs": kwargs}
+                "args": args, "kwargs": kwargs,
+                "guard": self._parse_guard(index, operation.get("guard")),
+                "read": self._parse_read(index, operation.get("read"))}
+
+    @api.model
+    def _parse_guard(self, index, guard):
+        """``guard``: a domain (list); ``None`` when absent. Its terms are
+        checked by Odoo when it is applied."""
+        if guard is not None and not isinstance(guard, list):
+            raise _bad_request(_("operations[%s].guard must be a domain (a list).", index))
+        return guard
+
+    @api.model
+    def _parse_read(self, index, read):
+        """``read``: ``{"fields": [names]}``; ``None`` when absent."""
+        if read is None:
+            return None
+        fields = read.get("fields") if isinstance(read, dict) else None
+        if (not isinstance(read, dict) or set(read) != {"fields"} or not isinstance(fields, list)
+                or not fields or not all(isinstance(name, str) and name for name in fields)):
+            raise _bad_request(
+                _("operations[%s].read must be {\"fields\": [field names]}.", index)
+            )
+        return {"fields": fields}
 
     @api.model
     def _get_bridge_user(self, uid):

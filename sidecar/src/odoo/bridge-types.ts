@@ -6,6 +6,10 @@ export interface BridgeOperation {
   ids?: number[];
   args?: unknown[];
   kwargs?: Record<string, unknown>;
+  /** A domain `ids` must match before the method runs (else kind `missing`) and the resulting records after it (else kind `access`, rolled back). */
+  guard?: unknown[];
+  /** The result becomes `search_read` of the resulting records with these fields, in their order. */
+  read?: { fields: string[] };
 }
 
 export interface BridgeContext {
