@@ -30,15 +30,12 @@ class TestBridgeDispatch(RestGatewayCase):
 
     def test_bridge_methods_hook(self):
         methods = self.Bridge._get_bridge_methods()
-        self.assertEqual(
-            {name for name, access in methods.items() if access == "read"},
-            {"web_search_read", "web_read", "search_read", "read", "search", "search_count",
-             "fields_get", "name_search", "read_group", "formatted_read_group"},
-        )
-        self.assertEqual(
-            {name for name, access in methods.items() if access == "write"},
-            {"create", "write", "unlink", "action_archive", "action_unarchive", "copy", "web_save"},
-        )
+        reads = {"web_search_read", "web_read", "search_read", "read", "search", "search_count",
+                 "fields_get", "name_search", "read_group", "formatted_read_group",
+                 "rest_gateway_search", "rest_gateway_read"}
+        writes = {"create", "write", "unlink", "action_archive", "action_unarchive", "copy", "web_save"}
+        self.assertEqual({name: methods.get(name) for name in reads}, dict.fromkeys(reads, "read"))
+        self.assertEqual({name: methods.get(name) for name in writes}, dict.fromkeys(writes, "write"))
 
     def test_private_method_refused_even_if_listed(self):
         hooked = self.Bridge._get_bridge_methods() | {"_read": "read", "check_access": "read",
