@@ -38,6 +38,13 @@ CONTEXT_TYPES = {
 }
 
 
+# Methods whose results never hold a recordset (plain values, dicts, lists).
+JSON_READY_METHODS = frozenset({
+    "read", "search_read", "web_read", "web_search_read", "search_count", "fields_get",
+    "name_search", "formatted_read_group", "rest_gateway_search", "rest_gateway_read",
+})
+
+
 def _bad_request(message):
     return BridgeError("bad_request", message)
 
@@ -179,6 +186,8 @@ class RestGatewayBridge(models.AbstractModel):
             self._check_guard_before(records, guard)
         result = self._call_method(method, records, operation)
         if guard is None and read is None:
+            if operation["method"] in JSON_READY_METHODS:
+                return result  # no recordset inside: skip walking large results
             return self._prepare_result(result)
         resulting = self._get_resulting_records(records, result)
         if read is not None:
