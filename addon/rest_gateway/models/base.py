@@ -32,6 +32,11 @@ class Base(models.AbstractModel):
         """
         # search_fetch: the page's columns come with the search, read() then hits the cache
         records = self.search_fetch(domain, self._rest_gateway_fields(spec), offset=offset, limit=limit, order=order)
+        if "active_test" in records.env.context:
+            # As search_read: active_test=False (the change feed reading archived
+            # records) is meant for this search, not for the x2many values and
+            # expansions read below.
+            records = records.with_context({k: v for k, v in records.env.context.items() if k != "active_test"})
         values = records.rest_gateway_read(spec)
         length = None
         if count:

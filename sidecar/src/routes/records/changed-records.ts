@@ -24,7 +24,8 @@ export async function readChangedRecords(
 ): Promise<Map<number, Record<string, unknown>>> {
   if (request.ids.length === 0) return new Map();
   const page = { limit: request.ids.length, offset: 0, page: 1 };
-  const search = { domain: [['id', 'in', request.ids]], fields: request.fields, expand: request.expand, order: null, page, count: false };
+  // order by id: the answer follows the change order anyway, and id needs no join or sort key
+  const search = { domain: [['id', 'in', request.ids]], fields: request.fields, expand: request.expand, order: 'id', page, count: false };
   // Read-write route: a read-only cursor may sit on a replica that has not
   // caught up with the change rows just read from the primary, and a
   // lagging replica would turn fresh records into "deleted" ones.
