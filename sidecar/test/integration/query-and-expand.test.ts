@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { createCompany, createKey, createUser, unique } from './support/fixtures.js';
-import { admin, api, OdooRpc } from './support/stack.js';
+import { admin, api, eventually, OdooRpc } from './support/stack.js';
 
 const enc = encodeURIComponent;
 
@@ -121,6 +121,8 @@ describe('language and companies', () => {
     const [lang] = await rpc.execute<number[]>('res.lang', 'search', [[['code', '=', 'fr_FR'], ['active', 'in', [true, false]]]]);
     const wizard = await rpc.execute<number>('base.language.install', 'create', [{ lang_ids: [[6, 0, [lang]]] }]);
     await rpc.execute('base.language.install', 'lang_install', [[wizard]]);
+    // the sidecar learns installed languages on NOTIFY: wait for its reload
+    await eventually(() => api('/res.country?limit=1&lang=fr_FR'), (r) => r.status === 200);
     fr = true;
   });
 
