@@ -11,3 +11,12 @@ from . import controllers, models
 def post_init_hook(env):
     """Create ``rest_gateway.bridge_secret`` unless a previous install left one."""
     env["rest.gateway.bridge"]._init_bridge_secret()
+
+
+def uninstall_hook(env):
+    """Drop the change capture function and, with it, every capture trigger.
+
+    Odoo drops the change table on uninstall; triggers left behind would make
+    every write to an exposed model's table fail.
+    """
+    env.cr.execute("DROP FUNCTION IF EXISTS rest_gateway_capture_change() CASCADE")

@@ -16,9 +16,13 @@
         "views/rest_gateway_key_scope_views.xml",
         "views/rest_gateway_key_views.xml",
         "views/rest_gateway_key_reveal_views.xml",
+        "views/rest_gateway_oauth_client_views.xml",
+        "views/rest_gateway_token_views.xml",
         "views/rest_gateway_menus.xml",
+        "views/res_config_settings_views.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,
 }

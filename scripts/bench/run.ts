@@ -5,15 +5,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { measureFeedDrain } from './feed-drain.js';
 import { runLoad, type LoadResult } from './load.js';
 import { createOdooApiKey } from './odoo-api-key.js';
 import { OdooJson2 } from './odoo-json2.js';
+import { authBasic, authBearerKey, authOAuthToken, authSession } from './scenarios/auth-ways-in.js';
+import { batchCreates } from './scenarios/batch-creates.js';
+import { createPartner } from './scenarios/create-partner.js';
 import { expandPartners } from './scenarios/expand-partners.js';
 import { listPartners } from './scenarios/list-partners.js';
 import { jobOf, type BenchEnv, type Scenario } from './scenarios/types.js';
 import { seedPartners } from './seed.js';
 
-const SCENARIOS: Scenario[] = [listPartners, expandPartners];
+const SCENARIOS: Scenario[] = [listPartners, expandPartners, createPartner, batchCreates, authBearerKey, authOAuthToken, authSession, authBasic];
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PARTNERS = Number(process.env.BENCH_PARTNERS ?? 2000);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -124,6 +128,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\nOdoo REST Gateway benchmark (${PARTNERS} partners, ${SECONDS} s per cell; latencies in ms; ratio = sidecar/baseline throughput)\n`);
     process.stdout.write(`${lines.join('\n')}\n`);
     process.stdout.write(`sidecar memory (RSS):\n${memory.join('\n')}\n`);
+    process.stdout.write(await measureFeedDrain(env, json2));
   } finally {
     if (stackDir) {
       stackCommand(['down'], stackDir);

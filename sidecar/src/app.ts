@@ -1,13 +1,15 @@
 /**
  * Builds the Koa application. The middleware order is set here and only
- * here: request id → problem rendering → client address → body → routes
- * (each authenticated route authenticates first).
+ * here: request id → problem rendering → CORS → client address → body →
+ * routes (each authenticated route authenticates first).
  */
 import Koa from 'koa';
 import { koaBody } from 'koa-body';
 import { authenticate } from './auth/authenticate.js';
 import { clientAddressMiddleware } from './auth/client-address.js';
+import { corsMiddleware } from './cors/cors.js';
 import { odooContextMiddleware } from './http/odoo-context.js';
+import { idempotencyMiddleware } from './http/idempotency.js';
 import type { ApiState, Services } from './http/types.js';
 import { problemResponder } from './observability/problem-responder.js';
 import { requestIdMiddleware } from './observability/request-id.js';
@@ -18,9 +20,11 @@ export function createApp(services: Services): Koa<ApiState> {
   app.proxy = !services.settings.trustedProxies.empty;
   app.silent = true; // errors are rendered and logged by problemResponder
   // every authenticated route: credential, then the language and companies it acts in
-  const router = buildRouter(services, [authenticate(services.config), odooContextMiddleware(services.config)]);
+  // then Idempotency-Key on writes (replays need the credential's scope)
+  const router = buildRouter(services, [authenticate(services), odooContextMiddleware(services.config), idempotencyMiddleware(services.db, services.log)]);
   app.use(requestIdMiddleware());
   app.use(problemResponder(services.log));
+  app.use(corsMiddleware(services.config, router));
   app.use(clientAddressMiddleware(services.settings.trustedProxies));
   app.use(
     koaBody({

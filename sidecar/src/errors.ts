@@ -20,6 +20,9 @@ export const ERROR_CODES = [
   'value_too_large',
   'too_many_ids',
   'no_active_field',
+  'invalid_operation',
+  'batch_too_large',
+  'invalid_idempotency_key',
   'invalid_cursor',
   'unauthorized',
   'invalid_token',
@@ -40,6 +43,9 @@ export const ERROR_CODES = [
   'related_record_not_found',
   'method_not_allowed',
   'conflict',
+  'upsert_ambiguous',
+  'idempotency_key_reused',
+  'idempotency_in_progress',
   'cursor_expired',
   'payload_too_large',
   'unsupported_media_type',
@@ -80,6 +86,8 @@ export interface ApiErrorOptions {
   errors?: FieldProblem[];
   headers?: Record<string, string>;
   cause?: unknown;
+  /** Extension members of the problem (e.g. a batch operation's `ref`). */
+  extensions?: Record<string, unknown>;
 }
 
 export class ApiError extends Error {
@@ -88,6 +96,7 @@ export class ApiError extends Error {
   readonly detail: string;
   readonly errors: FieldProblem[];
   readonly headers: Record<string, string>;
+  readonly extensions: Record<string, unknown>;
   /** Koa renders `expose`d errors' messages; ours are always safe to show. */
   readonly expose = true;
 
@@ -99,6 +108,7 @@ export class ApiError extends Error {
     this.detail = detail;
     this.errors = options.errors ?? [];
     this.headers = options.headers ?? {};
+    this.extensions = options.extensions ?? {};
   }
 
   get title(): string {
@@ -132,5 +142,6 @@ export function problemBody(error: ApiError, requestId: string, instance: string
     request_id: requestId,
   };
   if (error.errors.length > 0) body.errors = error.errors;
+  for (const [name, value] of Object.entries(error.extensions)) if (!(name in body)) body[name] = value;
   return body;
 }

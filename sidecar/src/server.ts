@@ -5,12 +5,15 @@
  */
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
+import { createAuthServices } from './auth/auth-services.js';
 import { readSettings, SettingsError } from './config/env.js';
 import { GatewayConfigCache } from './config/gateway-config-cache.js';
 import { checkAddonVersion } from './config/addon-version-check.js';
 import { readBridgeSecret } from './db/bridge-secret.js';
 import { listenForConfigChanges } from './db/config-listener.js';
 import { createDb } from './db/knex.js';
+import { startChangePurge } from './jobs/purge-changes.js';
+import { startIdempotencyPurge } from './jobs/purge-idempotency.js';
 import { BridgeClient } from './odoo/bridge-client.js';
 import { FieldMetadataCache } from './odoo/field-metadata.js';
 import { createLogger } from './observability/logger.js';
@@ -50,29 +53,48 @@ async function main(): Promise<void> {
   );
   await config.reload();
 
-  const app = createApp({ settings, log, db, config, bridge, fieldMetadata });
+  const auth = createAuthServices(db, bridge, settings, log);
+  const app = createApp({ settings, log, db, config, bridge, fieldMetadata, auth });
   // Room for long filters in the query string (the filter itself is capped at 32,000 characters).
   const server = createServer({ maxHeaderSize: 64 * 1024 }, app.callback());
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(settings.port, settings.host, resolve));
   const address = server.address();
   log.info('listening', { host: settings.host, port: typeof address === 'object' && address ? address.port : settings.port });
+  const purgeJob = startChangePurge(db, log);
+  const idempotencyPurgeJob = startIdempotencyPurge(db, log);
+
+  // While draining, answers ask clients to close their connection, so that
+  // no keep-alive connection is idle (and reset) when the server closes.
+  let draining = false;
+  server.on('request', (_req, res) => {
+    if (draining) res.setHeader('Connection', 'close');
+  });
 
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    log.info('shutting down', { signal });
+    draining = true;
+    log.info('shutting down', { signal, drain_ms: settings.shutdownDrainMs });
+    setTimeout(() => closeServer(), settings.shutdownDrainMs).unref();
+  };
+  const closeServer = (): void => {
     const force = setTimeout(() => {
       log.warn('shutdown timed out; closing remaining connections');
       server.closeAllConnections();
     }, settings.shutdownTimeoutMs);
     force.unref();
+    // a purge chunk in progress commits before the pool closes
+    const purgeStopped = Promise.allSettled([purgeJob.stop(), idempotencyPurgeJob.stop()]);
     server.close(() => {
-      void Promise.allSettled([listener.close(), bridge.close(), db.destroy()]).then(() => {
-        log.info('stopped');
-        process.exit(0);
-      });
+      // the last usage counters are written before the pool closes
+      void Promise.allSettled([purgeStopped, auth.usage.close()])
+        .then(() => Promise.allSettled([listener.close(), bridge.close(), db.destroy()]))
+        .then(() => {
+          log.info('stopped');
+          process.exit(0);
+        });
     });
     server.closeIdleConnections();
   };

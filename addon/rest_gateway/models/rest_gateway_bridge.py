@@ -28,7 +28,7 @@ SECRET_BYTES = 48
 READ = "read"
 WRITE = "write"
 REQUEST_KEYS = frozenset({"uid", "context", "atomic", "operations"})
-OPERATION_KEYS = frozenset({"model", "method", "ids", "args", "kwargs", "guard", "read"})
+OPERATION_KEYS = frozenset({"model", "method", "ids", "args", "kwargs", "guard", "read", "group"})
 CONTEXT_TYPES = {
     "lang": str,
     "tz": str,
@@ -83,7 +83,7 @@ class RestGatewayBridge(models.AbstractModel):
         )
         write_methods = (
             "create", "write", "unlink", "action_archive", "action_unarchive",
-            "copy", "web_save",
+            "copy", "web_save", "rest_gateway_upsert",
         )
         return {name: READ for name in read_methods} | {name: WRITE for name in write_methods}
 
@@ -158,18 +158,30 @@ class RestGatewayBridge(models.AbstractModel):
         return {"results": results}
 
     def _run_each(self, env, operations, readonly):
-        """One savepoint per operation: each fails alone."""
-        results = []
-        for index, operation in enumerate(operations):
+        """One savepoint per group of operations: each group fails alone.
+
+        Consecutive operations with the same ``group`` share a savepoint (a
+        write and the checks around it); when one fails, every operation of
+        the group answers its error. Without ``group``, an operation is a
+        group of its own.
+        """
+        results, start = [], 0
+        while start < len(operations):
+            group = operations[start]["group"]
+            end = start + 1
+            while group is not None and end < len(operations) and operations[end]["group"] == group:
+                end += 1
+            index, group_results = start, []
             try:
                 with env.cr.savepoint():
-                    result = self._run_operation(env, operation, readonly)
+                    for index in range(start, end):
+                        group_results.append({"result": self._run_operation(env, operations[index], readonly)})
             except psycopg2.errors.ReadOnlySqlTransaction:
                 raise
             except Exception as exc:  # noqa: BLE001 - mapped by bridge_errors
-                results.append({"error": error_body(env, exc, index)})
-            else:
-                results.append({"result": result})
+                group_results = [{"error": error_body(env, exc, index)}] * (end - start)
+            results.extend(group_results)
+            start = end
         return {"results": results}
 
     def _run_operation(self, env, operation, readonly):
@@ -398,8 +410,11 @@ class RestGatewayBridge(models.AbstractModel):
             raise _bad_request(_("operations[%s].kwargs must be an object.", index))
         if "context" in kwargs:
             raise _bad_request(_("operations[%s].kwargs cannot carry a context; use the body's context.", index))
+        group = operation.get("group")
+        if group is not None and not _is_int(group):
+            raise _bad_request(_("operations[%s].group must be an integer.", index))
         return {"model": operation["model"], "method": operation["method"], "ids": ids,
-                "args": args, "kwargs": kwargs,
+                "args": args, "kwargs": kwargs, "group": group,
                 "guard": self._parse_guard(index, operation.get("guard")),
                 "read": self._parse_read(index, operation.get("read"))}
 

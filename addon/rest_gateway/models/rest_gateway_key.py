@@ -14,8 +14,8 @@ import secrets
 import string
 from urllib.parse import urlsplit
 
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
 KEY_PREFIX_ALPHABET = string.ascii_lowercase + string.digits
@@ -29,6 +29,7 @@ KEY_STATES = [
     ("active", "Active"),
     ("expired", "Expired"),
     ("archived", "Archived"),
+    ("revoked", "Revoked"),
 ]
 
 
@@ -63,7 +64,12 @@ def _is_valid_origin(origin):
 class RestGatewayKey(models.Model):
     _name = "rest.gateway.key"
     _description = "REST Gateway API Key"
-    _inherit = ["rest.gateway.config.notify", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "rest.gateway.config.notify",
+        "rest.gateway.credential.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "name, id"
 
     name = fields.Char(required=True, tracking=True, help="What the key is for, e.g. the client application.")
@@ -146,11 +152,13 @@ class RestGatewayKey(models.Model):
         for key in self:
             key.prefix_display = f"rgw_{key.prefix}_…" if key.prefix else False
 
-    @api.depends("active", "prefix", "expires_at")
+    @api.depends("active", "prefix", "expires_at", "revoked_at")
     def _compute_state(self):
         now = fields.Datetime.now()
         for key in self:
-            if not key.active:
+            if key.revoked_at:
+                key.state = "revoked"
+            elif not key.active:
                 key.state = "archived"
             elif not key.prefix:
                 key.state = "no_key"
@@ -163,9 +171,10 @@ class RestGatewayKey(models.Model):
         if operator != "in":
             return NotImplemented
         now = fields.Datetime.now()
-        live = Domain("active", "=", True)
+        live = Domain("active", "=", True) & Domain("revoked_at", "=", False)
         domains = {
-            "archived": Domain("active", "=", False),
+            "revoked": Domain("revoked_at", "!=", False),
+            "archived": Domain("active", "=", False) & Domain("revoked_at", "=", False),
             "no_key": live & Domain("prefix", "=", False),
             "expired": live & Domain("prefix", "!=", False) & Domain("expires_at", "<=", now),
             "active": live
@@ -238,6 +247,8 @@ class RestGatewayKey(models.Model):
         """
         self.ensure_one()
         self.check_access("write")
+        if self.revoked_at:
+            raise UserError(_("A revoked key never works again; create a new key."))
         prefix = self._generate_prefix()
         plaintext = f"rgw_{prefix}_{secrets.token_urlsafe(KEY_SECRET_BYTES)}"
         # The digest is readable by managers only; a user may still (re)key
@@ -254,3 +265,32 @@ class RestGatewayKey(models.Model):
             prefix = "".join(secrets.choice(KEY_PREFIX_ALPHABET) for _i in range(KEY_PREFIX_LENGTH))
             if not Key.search_count([("prefix", "=", prefix)], limit=1):
                 return prefix
+
+    def _prepare_revoke_values(self):
+        return {**super()._prepare_revoke_values(), "digest": False}
+
+    # ------------------------------------------------------------------
+    # API (called through the bridge as the acting user)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def rest_gateway_api_create(self, values):
+        """Create a key with its scopes and answer it with its plaintext, once."""
+        vals = self._prepare_api_values(values)
+        vals.setdefault("user_id", self.env.uid)
+        user = self.env["res.users"].browse(vals["user_id"])
+        vals["scope_ids"] = [
+            Command.create(scope) for scope in self._prepare_scope_values(values.get("scopes") or [], user)
+        ]
+        key = self.create(vals)
+        plaintext = key._generate_key()
+        return {"record": key._get_api_values(), "secret": plaintext}
+
+    def rest_gateway_api_regenerate(self):
+        """A new plaintext for this key (the old one stops working at once)."""
+        self.ensure_one()
+        plaintext = self._generate_key()
+        return {"record": self._get_api_values(), "secret": plaintext}
+
+    def _get_api_values(self):
+        return {**super()._get_api_values(), "prefix": self.prefix or None}

@@ -1,10 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Key scopes: what one API key may do on one exposed model.
+"""Scopes: what one API key or one OAuth client may do on one exposed model.
 
 The sidecar reads ``rest_gateway_key_scope`` and both field relation tables
-(docs/data-model.md). A scope's toggles are narrowed by the exposed model's
-own toggles, and its domain is AND-ed with the exposed model's domain.
+(docs/data-model.md). A scope belongs to exactly one key or one client. Its
+toggles are narrowed by the exposed model's own toggles, and its domain is
+AND-ed with the exposed model's domain.
 """
+
+import json
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
@@ -21,9 +24,16 @@ class RestGatewayKeyScope(models.Model):
     key_id = fields.Many2one(
         "rest.gateway.key",
         string="Key",
-        required=True,
         index=True,
         ondelete="cascade",
+        help="The API key this scope belongs to (or set OAuth Client).",
+    )
+    client_id = fields.Many2one(
+        "rest.gateway.oauth.client",
+        string="OAuth Client",
+        index="btree_not_null",
+        ondelete="cascade",
+        help="The OAuth client this scope belongs to (or set Key).",
     )
     exposed_model_id = fields.Many2one(
         "rest.gateway.model",
@@ -44,7 +54,7 @@ class RestGatewayKeyScope(models.Model):
         index=True,
         string="Technical Name",
     )
-    user_id = fields.Many2one(related="key_id.user_id", string="Run As")
+    user_id = fields.Many2one("res.users", string="Run As", compute="_compute_user_id")
     allow_read = fields.Boolean(string="Read", default=True, help="Narrowed by the exposed model's Read toggle.")
     allow_create = fields.Boolean(string="Create", help="Narrowed by the exposed model's Create toggle.")
     allow_update = fields.Boolean(string="Update", help="Narrowed by the exposed model's Update toggle.")
@@ -84,11 +94,37 @@ class RestGatewayKeyScope(models.Model):
         "UNIQUE (key_id, exposed_model_id)",
         "A key can have only one scope per exposed model.",
     )
+    _client_model_unique = models.Constraint(
+        "UNIQUE (client_id, exposed_model_id)",
+        "An OAuth client can have only one scope per exposed model.",
+    )
+    _one_owner = models.Constraint(
+        "CHECK ((key_id IS NULL) <> (client_id IS NULL))",
+        "A scope belongs to exactly one key or one OAuth client.",
+    )
 
-    @api.depends("key_id.display_name", "exposed_model_id.display_name")
+    @api.depends("key_id.user_id", "client_id.user_id")
+    def _compute_user_id(self):
+        for scope in self:
+            scope.user_id = scope.key_id.user_id or scope.client_id.user_id
+
+    @api.depends("key_id.display_name", "client_id.display_name", "exposed_model_id.display_name")
     def _compute_display_name(self):
         for scope in self:
-            scope.display_name = f"{scope.key_id.display_name} / {scope.exposed_model_id.display_name}"
+            owner = scope.key_id or scope.client_id
+            scope.display_name = f"{owner.display_name} / {scope.exposed_model_id.display_name}"
+
+    def _get_api_values(self):
+        """The scope as the admin API shows it."""
+        self.ensure_one()
+        return {
+            "model": self.model,
+            "operations": [op for op in ("read", "create", "update", "delete", "archive", "restore")
+                           if self[f"allow_{op}"]],
+            "domain": json.loads(self.domain_json or "[]"),
+            "allowed_fields": self.sudo().allowed_field_ids.mapped("name"),
+            "blocked_fields": self.sudo().blocked_field_ids.mapped("name"),
+        }
 
     @api.depends("domain")
     def _compute_domain_json(self):
@@ -100,7 +136,7 @@ class RestGatewayKeyScope(models.Model):
         for scope in self:
             check_domain(scope.env, scope.exposed_model_id.sudo().model, scope.domain)
 
-    @api.constrains("key_id")
+    @api.constrains("key_id", "client_id")
     def _check_key_id(self):
         # record rules are checked before a write, not after: without this a
         # user could move a scope onto a key they cannot otherwise touch
@@ -108,6 +144,8 @@ class RestGatewayKeyScope(models.Model):
         if user._is_superuser() or user.has_group("rest_gateway.group_manager"):
             return
         for scope in self:
+            if scope.client_id:
+                raise ValidationError(_("Only REST Gateway managers manage OAuth clients."))
             if not scope.key_id.with_user(user).has_access("write"):
                 raise ValidationError(_("You can only add scopes to your own keys."))
 

@@ -3,7 +3,9 @@
 
 Table ``rest_gateway_model`` is read by the sidecar with plain SQL
 (docs/data-model.md); ``domain_json`` is the JSON form of ``domain`` so
-that the sidecar never has to parse a Python literal.
+that the sidecar never has to parse a Python literal. Creating, (de)activating
+or deleting an exposed model installs or drops its change capture trigger
+(models/rest_gateway_change.py).
 """
 
 import ast
@@ -118,6 +120,23 @@ class RestGatewayModel(models.Model):
         "CHECK (default_page_size >= 1 AND default_page_size <= max_page_size AND max_page_size <= 10000)",
         "Page sizes must satisfy 1 ≤ default page size ≤ maximum page size ≤ 10000.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env["rest.gateway.change"]._sync_capture_triggers()
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"active", "model_id"} & set(vals):
+            self.env["rest.gateway.change"]._sync_capture_triggers()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env["rest.gateway.change"]._sync_capture_triggers()
+        return result
 
     @api.depends("model_id.name", "model")
     def _compute_display_name(self):

@@ -18,21 +18,30 @@ class TestViews(RestGatewayCase):
         data = self.env["ir.model.data"].search([("module", "=", "rest_gateway"), ("model", "=", model)])
         return self.env[model].browse(data.mapped("res_id"))
 
+    def _users_of(self, model):
+        """OAuth clients are for managers only."""
+        return (self.manager,) if model == "rest.gateway.oauth.client" else (self.manager, self.user)
+
     def test_every_view_renders(self):
         views = self._records("ir.ui.view")
         self.assertGreaterEqual(len(views), 10)
+        admin = self.env.ref("base.user_admin")
         for view in views:
-            for user in (self.manager, self.user):
+            # the settings block is for administrators only (res.config.settings is theirs)
+            for user in (admin,) if view.model == "res.config.settings" else self._users_of(view.model):
                 with self.subTest(view=view.name, user=user.login):
                     result = self.env[view.model].with_user(user).get_views([(view.id, view.type)])
                     self.assertIn(view.type, result["views"])
 
     def test_every_action_renders(self):
         actions = self._records("ir.actions.act_window")
-        self.assertEqual(set(actions.mapped("res_model")), {"rest.gateway.model", "rest.gateway.key"})
+        self.assertEqual(
+            set(actions.mapped("res_model")),
+            {"rest.gateway.model", "rest.gateway.key", "rest.gateway.oauth.client", "rest.gateway.token"},
+        )
         for action in actions:
             view_types = action.view_mode.split(",")
-            for user in (self.manager, self.user):
+            for user in self._users_of(action.res_model):
                 with self.subTest(action=action.name, user=user.login):
                     result = self.env[action.res_model].with_user(user).get_views(
                         [(False, view_type) for view_type in view_types] + [(action.search_view_id.id, "search")]

@@ -1,59 +1,63 @@
 /**
- * Bearer API key authentication: digest lookup by the key's prefix,
- * constant-time comparison, then active, expiry, user, address and origin
- * checks. Sets ctx.state.principal.
+ * The authentication middleware: every way in ends in one Principal
+ * (policy/types.ts). `Authorization: Bearer` carries an API key, a session
+ * token or an OAuth access token; `Authorization: Basic` a login with a
+ * password or an API key; without an Authorization header, the session
+ * cookie. Sets ctx.state.principal and records the credential's use.
  */
 import type { Middleware } from 'koa';
-import { errors } from '../errors.js';
-import type { GatewayConfigCache } from '../config/gateway-config-cache.js';
-import type { ApiState } from '../http/types.js';
-import { digestKey, digestsEqual, parseKeyPrefix } from './api-key-token.js';
+import type { ApiState, Services } from '../http/types.js';
+import type { Principal } from '../policy/types.js';
+import { basicPrincipal, parseBasic } from './basic-auth.js';
+import { invalidBearer, invalidCredentials, malformedAuthorization, missingCredentials } from './challenge.js';
+import { checkCookieOrigin } from './cookie-origin.js';
+import { keyPrincipal, type RequestFacts } from './key-auth.js';
+import { readSessionCookie } from './session-cookie.js';
+import { tokenPrincipal } from './token-auth.js';
+import { parseIssuedToken } from './token-format.js';
 
-const CHALLENGE = 'Bearer realm="api"';
+type Ctx = Parameters<Middleware<ApiState>>[0];
 
-function invalidToken(detail: string) {
-  return errors.unauthorized('invalid_token', detail, {
-    headers: { 'WWW-Authenticate': `${CHALLENGE}, error="invalid_token", error_description="${detail.replace(/"/g, "'")}"` },
-  });
+function bearerPrincipal(services: Services, token: string, facts: RequestFacts): Principal | Promise<Principal> {
+  if (parseIssuedToken(token)) return tokenPrincipal(services.db, services.config.config, token, facts, 'bearer');
+  return keyPrincipal(services.config, token, facts, 'bearer');
 }
 
-export function authenticate(config: GatewayConfigCache): Middleware<ApiState> {
+async function cookiePrincipal(ctx: Ctx, services: Services, token: string, facts: RequestFacts): Promise<Principal> {
+  if (parseIssuedToken(token)?.kind !== 'session') throw invalidBearer('The session cookie is invalid.');
+  checkCookieOrigin(ctx, services.config.config.settings.corsOrigins);
+  return tokenPrincipal(services.db, services.config.config, token, facts, 'cookie');
+}
+
+export async function resolvePrincipal(ctx: Ctx, services: Services): Promise<Principal> {
+  const facts: RequestFacts = { clientAddress: ctx.state.clientAddress, origin: ctx.get('Origin') };
+  const header = ctx.get('Authorization');
+  if (!header) {
+    const cookie = readSessionCookie(ctx);
+    if (!cookie) throw missingCredentials();
+    return cookiePrincipal(ctx, services, cookie, facts);
+  }
+  const bearer = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  if (bearer) return bearerPrincipal(services, bearer[1] as string, facts);
+  const basic = /^Basic[ ]+(\S+)\s*$/i.exec(header);
+  if (basic) {
+    const credentials = parseBasic(basic[1] as string);
+    if (!credentials) throw invalidCredentials('The Basic credentials are malformed (RFC 7617: base64 of "login:password").');
+    return basicPrincipal(credentials, facts, {
+      db: services.db,
+      config: services.config,
+      cache: services.auth.basicCache,
+      odooAuth: services.auth.odooAuth,
+    });
+  }
+  throw malformedAuthorization('The Authorization header must be "Bearer <API key or token>" or "Basic <credentials>".');
+}
+
+export function authenticate(services: Services): Middleware<ApiState> {
   return async (ctx, next) => {
-    const header = ctx.get('Authorization');
-    if (!header) {
-      throw errors.unauthorized('unauthorized', 'Authentication is required: send "Authorization: Bearer <API key>".', {
-        headers: { 'WWW-Authenticate': CHALLENGE },
-      });
-    }
-    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-    if (!match) {
-      throw errors.unauthorized('invalid_token', 'The Authorization header must be "Bearer <API key>".', {
-        headers: { 'WWW-Authenticate': `${CHALLENGE}, error="invalid_request"` },
-      });
-    }
-    const token = match[1] as string;
-    const prefix = parseKeyPrefix(token);
-    const key = prefix ? config.config.keysByPrefix.get(prefix) : undefined;
-    // Hash even when the prefix is unknown, so timing does not tell which keys exist.
-    const digest = digestKey(token);
-    if (!key || !digestsEqual(digest, key.row.digest)) throw invalidToken('The API key is invalid.');
-    if (key.row.expiresAt && key.row.expiresAt.getTime() <= Date.now()) throw invalidToken('The API key has expired.');
-    if (!key.user?.active) throw invalidToken('The API key\'s user is inactive.');
-    if (!key.allowedAddresses.empty && !key.allowedAddresses.matches(ctx.state.clientAddress)) {
-      throw errors.forbidden('ip_not_allowed', 'This API key may not be used from this address.');
-    }
-    const origin = ctx.get('Origin');
-    if (origin && key.allowedOrigins.size > 0 && !key.allowedOrigins.has(origin.replace(/\/+$/, '').toLowerCase())) {
-      throw errors.forbidden('origin_not_allowed', 'This API key may not be used from this origin.');
-    }
-    ctx.state.principal = {
-      kind: 'api_key',
-      credentialId: key.row.id,
-      credentialName: key.row.name,
-      user: key.user,
-      grants: key.grants,
-      rateLimit: key.row.rateLimit,
-    };
+    const principal = await resolvePrincipal(ctx, services);
+    ctx.state.principal = principal;
+    services.auth.usage.recordPrincipal(principal);
     await next();
   };
 }

@@ -20,6 +20,8 @@ const schema = z.object({
   BODY_LIMIT: z.string().default('1mb'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(1_000),
+  SESSION_COOKIE_SAMESITE: z.enum(['lax', 'strict', 'none']).default('lax'),
 });
 
 export interface Settings {
@@ -35,6 +37,10 @@ export interface Settings {
   bodyLimit: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   shutdownTimeoutMs: number;
+  /** On SIGTERM, keep serving (with Connection: close) this long before closing the listener. */
+  shutdownDrainMs: number;
+  /** SameSite of the session cookie (none is sent only over HTTPS). */
+  sessionCookieSameSite: 'lax' | 'strict' | 'none';
 }
 
 export class SettingsError extends Error {}
@@ -65,5 +71,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     bodyLimit: v.BODY_LIMIT,
     logLevel: v.LOG_LEVEL,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    shutdownDrainMs: v.SHUTDOWN_DRAIN_MS,
+    sessionCookieSameSite: v.SESSION_COOKIE_SAMESITE,
   };
 }

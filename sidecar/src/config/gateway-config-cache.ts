@@ -1,105 +1,105 @@
 /**
  * In-memory view of the gateway configuration, compiled for lookups on the
- * request path and reloaded whenever the addon NOTIFYs a change.
+ * request path (API keys by prefix, OAuth clients by client_id, the grants
+ * of full-rights credentials, CORS origins) and reloaded whenever the addon
+ * NOTIFYs a change.
  */
-import { readGatewayConfig, type ApiKeyRow, type GatewayConfigSnapshot, type OperationToggles, type UserRow } from '../db/gateway-config.js';
+import { readGatewayConfig, type ApiKeyRow, type GatewayConfigSnapshot, type ScopeRow, type UserRow } from '../db/gateway-config.js';
+import type { OAuthClientRow } from '../db/oauth-clients.js';
 import type { Db } from '../db/knex.js';
 import { parseAddressList, type AddressMatcher } from '../auth/address-match.js';
-import type { Domain, ModelGrant } from '../policy/types.js';
+import { parseOriginList } from '../cors/origins.js';
+import type { ModelGrant } from '../policy/types.js';
 import type { Logger } from '../observability/logger.js';
+import { fullUserGrants, scopedGrants } from './compile-grants.js';
+import { readGatewaySettings, type GatewaySettings } from './gateway-settings.js';
 
-export interface CompiledKey {
-  row: ApiKeyRow;
+/** What a key and an OAuth client share once compiled. */
+export interface CompiledCredential {
   user: UserRow | null;
   allowedAddresses: AddressMatcher;
+  /** Lowercase origins; empty = any. */
   allowedOrigins: ReadonlySet<string>;
   grants: ReadonlyMap<string, ModelGrant>;
 }
 
+export interface CompiledKey extends CompiledCredential {
+  row: ApiKeyRow;
+}
+
+export interface CompiledClient extends CompiledCredential {
+  row: OAuthClientRow;
+}
+
 export interface CompiledConfig {
   keysByPrefix: ReadonlyMap<string, CompiledKey>;
+  /** By the public client_id. */
+  clientsByClientId: ReadonlyMap<string, CompiledClient>;
+  clientsById: ReadonlyMap<number, CompiledClient>;
+  /** Grants of sessions and Basic with a password. */
+  userGrants: ReadonlyMap<string, ModelGrant>;
+  settings: GatewaySettings;
+  /** Every origin configured anywhere (global, keys, clients): CORS answers these. */
+  configuredOrigins: ReadonlySet<string>;
   /** Installed language codes, Odoo style (`fr_FR`). */
   languages: readonly string[];
   loadedAt: Date;
-}
-
-function parseDomain(json: string | null, log: Logger, where: string): Domain | null {
-  if (!json) return [];
-  try {
-    const value: unknown = JSON.parse(json);
-    if (Array.isArray(value)) return value;
-  } catch {
-    /* fall through */
-  }
-  log.error('unreadable domain in configuration; access through it is refused', { where });
-  return null;
-}
-
-function andToggles(a: OperationToggles, b: OperationToggles): OperationToggles {
-  return {
-    read: a.read && b.read,
-    create: a.create && b.create,
-    update: a.update && b.update,
-    delete: a.delete && b.delete,
-    archive: a.archive && b.archive,
-    restore: a.restore && b.restore,
-  };
 }
 
 function safeAddressList(text: string | null, log: Logger, where: string): AddressMatcher {
   try {
     return parseAddressList(text);
   } catch (error) {
-    log.error('unreadable address list; the key accepts no address', { where, error: (error as Error).message });
+    log.error('unreadable address list; the credential accepts no address', { where, error: (error as Error).message });
     return { empty: false, matches: () => false };
   }
+}
+
+function groupScopes(scopes: readonly ScopeRow[], owner: 'keyId' | 'clientId'): Map<number, ScopeRow[]> {
+  const byOwner = new Map<number, ScopeRow[]>();
+  for (const scope of scopes) {
+    const id = scope[owner];
+    if (id === null) continue;
+    byOwner.set(id, [...(byOwner.get(id) ?? []), scope]);
+  }
+  return byOwner;
 }
 
 export function compileConfig(snapshot: GatewayConfigSnapshot, log: Logger): CompiledConfig {
   const models = new Map(snapshot.models.map((m) => [m.id, m]));
   const users = new Map(snapshot.users.map((u) => [u.id, u]));
-  const scopesByKey = new Map<number, typeof snapshot.scopes>();
-  for (const scope of snapshot.scopes) {
-    const list = scopesByKey.get(scope.keyId) ?? [];
-    list.push(scope);
-    scopesByKey.set(scope.keyId, list);
-  }
+  const settings = readGatewaySettings(snapshot.params, log);
+  const configuredOrigins = new Set(settings.corsOrigins);
+  const credential = (row: ApiKeyRow | OAuthClientRow, scopes: ScopeRow[] | undefined, where: string): CompiledCredential => {
+    const allowedOrigins = parseOriginList(row.allowedOrigins);
+    for (const origin of allowedOrigins) configuredOrigins.add(origin);
+    return {
+      user: users.get(row.userId) ?? null,
+      allowedAddresses: safeAddressList(row.allowedIps, log, where),
+      allowedOrigins,
+      grants: scopedGrants(scopes ?? [], models, log),
+    };
+  };
+  const keyScopes = groupScopes(snapshot.scopes, 'keyId');
+  const clientScopes = groupScopes(snapshot.scopes, 'clientId');
   const keysByPrefix = new Map<string, CompiledKey>();
-  for (const key of snapshot.keys) {
-    const grants = new Map<string, ModelGrant>();
-    for (const scope of scopesByKey.get(key.id) ?? []) {
-      const exposed = models.get(scope.exposedModelId);
-      if (!exposed) continue; // model not exposed (or inactive): nothing granted
-      const modelDomain = parseDomain(exposed.domainJson, log, `rest.gateway.model ${exposed.id}`);
-      const scopeDomain = parseDomain(scope.domainJson, log, `rest.gateway.key.scope ${scope.id}`);
-      if (modelDomain === null || scopeDomain === null) continue;
-      grants.set(exposed.model, {
-        model: exposed.model,
-        name: exposed.name,
-        operations: andToggles(exposed.toggles, scope.toggles),
-        domains: [modelDomain, scopeDomain].filter((d) => d.length > 0),
-        fields: {
-          allowed: scope.allowedFields.length ? new Set(scope.allowedFields) : null,
-          blocked: new Set(scope.blockedFields),
-        },
-        defaultPageSize: exposed.defaultPageSize,
-        maxPageSize: exposed.maxPageSize,
-      });
-    }
-    keysByPrefix.set(key.prefix, {
-      row: key,
-      user: users.get(key.userId) ?? null,
-      allowedAddresses: safeAddressList(key.allowedIps, log, `rest.gateway.key ${key.id}`),
-      allowedOrigins: new Set(
-        (key.allowedOrigins ?? '')
-          .split(/[\s,]+/)
-          .map((o) => o.trim().replace(/\/+$/, '').toLowerCase())
-          .filter(Boolean),
-      ),
-      grants,
-    });
+  for (const row of snapshot.keys) {
+    keysByPrefix.set(row.prefix, { row, ...credential(row, keyScopes.get(row.id), `rest.gateway.key ${row.id}`) });
   }
-  return { keysByPrefix, languages: snapshot.languages, loadedAt: new Date() };
+  const clientsById = new Map<number, CompiledClient>();
+  for (const row of snapshot.clients) {
+    clientsById.set(row.id, { row, ...credential(row, clientScopes.get(row.id), `rest.gateway.oauth.client ${row.id}`) });
+  }
+  return {
+    keysByPrefix,
+    clientsById,
+    clientsByClientId: new Map([...clientsById.values()].map((c) => [c.row.clientId, c])),
+    userGrants: fullUserGrants(snapshot.models, log),
+    settings,
+    configuredOrigins,
+    languages: snapshot.languages,
+    loadedAt: new Date(),
+  };
 }
 
 /** Holds the current compiled configuration; `reload()` is serialized and coalesced. */

@@ -1,7 +1,9 @@
 /**
- * Reads the gateway configuration (exposed models, API keys, scopes, field
- * rules, and the users keys act as) from the addon's tables in one snapshot.
+ * Reads the gateway configuration (exposed models, API keys, OAuth clients,
+ * scopes, field rules, the users credentials act as, and the
+ * `rest_gateway.*` system parameters) from the addon's tables in one snapshot.
  */
+import { readOAuthClients, readGatewayParams, type OAuthClientRow } from './oauth-clients.js';
 import type { Db } from './knex.js';
 
 export interface OperationToggles {
@@ -37,7 +39,9 @@ export interface ApiKeyRow {
 
 export interface ScopeRow {
   id: number;
-  keyId: number;
+  /** Exactly one of keyId and clientId is set. */
+  keyId: number | null;
+  clientId: number | null;
   exposedModelId: number;
   toggles: OperationToggles;
   domainJson: string | null;
@@ -60,8 +64,11 @@ export interface GatewayConfigSnapshot {
   languages: string[];
   models: ExposedModelRow[];
   keys: ApiKeyRow[];
+  clients: OAuthClientRow[];
   scopes: ScopeRow[];
   users: UserRow[];
+  /** `rest_gateway.*` system parameters, by key. */
+  params: Record<string, string>;
 }
 
 const TOGGLE_COLUMNS = ['allow_read', 'allow_create', 'allow_update', 'allow_delete', 'allow_archive', 'allow_restore'];
@@ -109,21 +116,25 @@ export async function readGatewayConfig(db: Db): Promise<GatewayConfigSnapshot> 
         );
       const keyRows = await trx('rest_gateway_key')
         .where('active', true)
+        .whereNull('revoked_at')
         .whereNotNull('digest')
         .whereNotNull('prefix')
         .select<Array<Record<string, unknown>>>(
           'id', 'name', 'user_id', 'prefix', 'digest', 'expires_at', 'rate_limit', 'allowed_ips', 'allowed_origins',
         );
+      const clients = await readOAuthClients(trx);
       const scopeRows = await trx('rest_gateway_key_scope as s')
-        .join('rest_gateway_key as k', 'k.id', 's.key_id')
-        .where('k.active', true)
+        .leftJoin('rest_gateway_key as k', 'k.id', 's.key_id')
+        .leftJoin('rest_gateway_oauth_client as c', 'c.id', 's.client_id')
+        .where((q) => q.where('k.active', true).orWhere('c.active', true))
         .select<Array<ToggleRow & Record<string, unknown>>>(
-          's.id', 's.key_id', 's.exposed_model_id', ...TOGGLE_COLUMNS.map((c) => `s.${c}`), 's.domain_json',
+          's.id', 's.key_id', 's.client_id', 's.exposed_model_id', ...TOGGLE_COLUMNS.map((c) => `s.${c}`), 's.domain_json',
         );
+      const params = await readGatewayParams(trx);
       const languageRows = await trx('res_lang').where('active', true).orderBy('code').select<{ code: string }[]>('code');
       const allowed = await readFieldRules(trx, 'rest_gateway_scope_allowed_field_rel');
       const blocked = await readFieldRules(trx, 'rest_gateway_scope_blocked_field_rel');
-      const userIds = [...new Set(keyRows.map((k) => Number(k.user_id)))];
+      const userIds = [...new Set([...keyRows.map((k) => Number(k.user_id)), ...clients.map((c) => c.userId)])];
       const userRows = userIds.length
         ? await trx('res_users as u')
             .join('res_partner as p', 'p.id', 'u.partner_id')
@@ -155,9 +166,12 @@ export async function readGatewayConfig(db: Db): Promise<GatewayConfigSnapshot> 
           allowedIps: (r.allowed_ips as string | null) ?? null,
           allowedOrigins: (r.allowed_origins as string | null) ?? null,
         })),
+        clients,
+        params,
         scopes: scopeRows.map((r) => ({
           id: Number(r.id),
-          keyId: Number(r.key_id),
+          keyId: r.key_id === null ? null : Number(r.key_id),
+          clientId: r.client_id === null ? null : Number(r.client_id),
           exposedModelId: Number(r.exposed_model_id),
           toggles: toggles(r),
           domainJson: (r.domain_json as string | null) ?? null,

@@ -12,6 +12,7 @@ import type { FieldMetadataCache } from '../odoo/field-metadata.js';
 import type { Logger } from '../observability/logger.js';
 import type { Principal } from '../policy/types.js';
 import type { BridgeContext } from '../odoo/bridge-types.js';
+import type { AuthServices } from '../auth/types.js';
 
 export interface Services {
   settings: Settings;
@@ -20,6 +21,8 @@ export interface Services {
   config: GatewayConfigCache;
   bridge: BridgeClient;
   fieldMetadata: FieldMetadataCache;
+  /** auth/: password checks, the Basic cache, usage counters, the session cookie. */
+  auth: AuthServices;
 }
 
 export interface ApiState {

@@ -62,7 +62,30 @@ export class BridgeClient {
     }
   }
 
-  private async post(path: string, body: string, secret: string): Promise<BridgeResponse> {
+  /**
+   * Runs one password operation on the authentication route
+   * (`/rest_gateway/bridge/auth`, docs/bridge-protocol.md); answers its JSON
+   * body as is (`{"result"}` or `{"error": {"kind", ...}}`). The body holds a
+   * password: it is never logged, and errors never carry it.
+   */
+  async runAuth(payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const body = JSON.stringify(payload);
+    const path = `${this.basePath}/rest_gateway/bridge/auth`;
+    let secret = await this.options.secret.get();
+    for (let attempt = 0; ; attempt += 1) {
+      const { statusCode, parsed } = await this.exchange(path, body, secret);
+      const error = (parsed as { error?: { kind?: unknown } } | null)?.error;
+      if (statusCode === 401 && error?.kind === 'signature' && attempt === 0) {
+        secret = await this.options.secret.refresh();
+        continue;
+      }
+      if (error?.kind === 'signature') throw new BridgeError('signature', 'The bridge refused the signature.');
+      if (parsed && typeof parsed === 'object') return parsed as Record<string, unknown>;
+      throw new BridgeUnavailableError(`Odoo answered HTTP ${statusCode} with an unexpected body`);
+    }
+  }
+
+  private async exchange(path: string, body: string, secret: string): Promise<{ statusCode: number; parsed: unknown; durationMs: number }> {
     const started = performance.now();
     let statusCode: number;
     let text: string;
@@ -82,13 +105,15 @@ export class BridgeClient {
     } catch (error) {
       throw new BridgeUnavailableError(`Odoo is unreachable: ${(error as Error).message}`, { cause: error });
     }
-    const durationMs = performance.now() - started;
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      return { statusCode, parsed: JSON.parse(text) as unknown, durationMs: performance.now() - started };
     } catch {
       throw new BridgeUnavailableError(`Odoo answered HTTP ${statusCode} without the bridge's JSON`);
     }
+  }
+
+  private async post(path: string, body: string, secret: string): Promise<BridgeResponse> {
+    const { statusCode, parsed, durationMs } = await this.exchange(path, body, secret);
     if (parsed && typeof parsed === 'object') {
       const payload = parsed as { results?: unknown; error?: { kind?: unknown; message?: unknown; operation?: unknown } };
       if (payload.error) {

@@ -10,6 +10,8 @@ export interface BridgeOperation {
   guard?: unknown[];
   /** The result becomes `search_read` of the resulting records with these fields, in their order. */
   read?: { fields: string[] };
+  /** Non-atomic calls: consecutive operations of one group share a savepoint (fail together). */
+  group?: number;
 }
 
 export interface BridgeContext {
@@ -36,6 +38,7 @@ export const BRIDGE_ERROR_KINDS = [
   'validation',
   'user',
   'unique',
+  'ambiguous',
   'integrity',
   'concurrency',
   'bad_request',

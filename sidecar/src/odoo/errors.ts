@@ -8,6 +8,7 @@ const BY_KIND: Record<BridgeErrorKind, (message: string) => ApiError> = {
   validation: (m) => new ApiError(422, 'validation_error', m),
   user: (m) => new ApiError(422, 'validation_error', m),
   unique: (m) => new ApiError(409, 'conflict', m),
+  ambiguous: (m) => new ApiError(409, 'upsert_ambiguous', m),
   integrity: (m) => new ApiError(422, 'validation_error', m),
   concurrency: (m) => new ApiError(409, 'conflict', m),
   bad_request: (m) => new ApiError(400, 'bad_request', m),

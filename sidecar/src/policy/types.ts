@@ -26,13 +26,24 @@ export interface ModelGrant {
   maxPageSize: number;
 }
 
+/** The ways in (docs/decisions.md, "Authentication"): every one ends in a Principal. */
+export type PrincipalKind = 'api_key' | 'session' | 'oauth' | 'basic';
+
+/** How the credential travelled: `Authorization: Bearer`, `Authorization: Basic`, or the session cookie. */
+export type CredentialScheme = 'bearer' | 'basic' | 'cookie';
+
 export interface Principal {
-  kind: 'api_key';
+  kind: PrincipalKind;
+  /** The key's, OAuth client's or session's row id; the user id for Basic with a password. */
   credentialId: number;
   credentialName: string;
   user: UserRow;
   grants: ReadonlyMap<string, ModelGrant>;
+  /** Requests per minute; 0 = the global default. */
   rateLimit: number;
+  scheme?: CredentialScheme;
+  /** The `rest_gateway_token` row behind a session or an OAuth access token. */
+  tokenId?: number;
 }
 
 /** One field as Odoo's fields_get describes it to the acting user. */

@@ -14,13 +14,19 @@ import { scopedDomain } from './compile-read.js';
 export interface WriteOperation extends CompiledOperation {
   guard?: Domain;
   read?: { fields: string[] };
+  /** Non-atomic calls: the operations of one plan share a savepoint. */
+  group?: number;
 }
+
+/** What an upsert is keyed by (docs/decisions.md D-B2). */
+export type UpsertKey = { externalId: string } | { match: Record<string, unknown> };
 
 export type WriteAction =
   | { kind: 'create'; values: Record<string, unknown> }
   | { kind: 'write'; id: number; values: Record<string, unknown> }
   | { kind: 'copy'; id: number; values: Record<string, unknown> }
-  | { kind: 'unlink' | 'archive' | 'restore'; id: number };
+  | { kind: 'unlink' | 'archive' | 'restore'; id: number }
+  | { kind: 'upsert'; key: UpsertKey; values: Record<string, unknown> };
 
 export interface WritePlan {
   operations: WriteOperation[];
@@ -32,7 +38,21 @@ export interface WritePlan {
 
 const METHODS = { create: 'create', write: 'write', copy: 'copy', unlink: 'unlink', archive: 'action_archive', restore: 'action_unarchive' } as const;
 
+/**
+ * The addon's `rest_gateway_upsert` checks the scope itself (before it
+ * updates an existing record, and after) and reads back: the bridge's
+ * `guard`/`read` only know the ids given, which an upsert does not have.
+ */
+function upsertOperation(context: ModelContext, key: UpsertKey, values: Record<string, unknown>, readFields: string[] | null): WriteOperation {
+  const kwargs: Record<string, unknown> = { values, scope: scopedDomain(context, []) };
+  if ('externalId' in key) kwargs.external_id = key.externalId;
+  else kwargs.match = key.match;
+  if (readFields) kwargs.fields = readFields;
+  return { model: context.grant.model, method: 'rest_gateway_upsert', kwargs };
+}
+
 function mainOperation(context: ModelContext, action: WriteAction, readFields: string[] | null): WriteOperation {
+  if (action.kind === 'upsert') return upsertOperation(context, action.key, action.values, readFields);
   const operation: WriteOperation = {
     model: context.grant.model,
     method: METHODS[action.kind],
@@ -76,6 +96,19 @@ export function relatedCheckError(plan: WritePlan, index: number | null, kind: s
     return errors.unprocessable('related_record_not_found', `${check.field} names ${check.model} records that do not exist or are not visible to this credential.`, { errors: errorsList });
   }
   return errors.forbidden('forbidden', `The write would put ${check.model} records named in ${check.field} outside the credential's scope.`, { errors: errorsList });
+}
+
+export interface UpsertOutcome {
+  id: number;
+  created: boolean;
+  row: Record<string, unknown> | null;
+}
+
+/** What `rest_gateway_upsert` answered: `{"id", "created", "record"}`. */
+export function upsertOutcome(plan: WritePlan, results: unknown[]): UpsertOutcome {
+  const result = (results[plan.main] ?? {}) as { id?: unknown; created?: unknown; record?: unknown };
+  const row = typeof result.record === 'object' && result.record !== null ? (result.record as Record<string, unknown>) : null;
+  return { id: Number(result.id), created: result.created === true, row };
 }
 
 /** The answered rows of the main operation (its `read`), empty when it read nothing. */

@@ -14,7 +14,12 @@ function assertChallenge(r: { status: number; headers: Headers; body: any }, cod
 describe('Bearer API keys', () => {
   it('refuses a missing, malformed or unknown key with 401 and a challenge', async () => {
     assertChallenge(await api('/models', { key: null }), 'unauthorized');
-    assertChallenge(await api('/models', { key: null, headers: { Authorization: 'Basic Zm9vOmJhcg==' } }), 'invalid_token');
+    // Basic is a way in too: a login that does not verify answers with the Basic challenge
+    const basicRefused = await api('/models', { key: null, headers: { Authorization: 'Basic Zm9vOmJhcg==' } });
+    assert.equal(basicRefused.status, 401);
+    assert.equal(basicRefused.body.code, 'invalid_credentials');
+    assert.match(basicRefused.headers.get('www-authenticate') ?? '', /^Basic realm="api"/);
+    assertChallenge(await api('/models', { key: null, headers: { Authorization: 'Token abc' } }), 'invalid_token');
     assertChallenge(await api('/models', { key: 'not-a-key' }), 'invalid_token');
     const forged = stack.api_key.slice(0, -4) + (stack.api_key.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     assertChallenge(await api('/models', { key: forged }), 'invalid_token');

@@ -51,10 +51,12 @@ describe('sidecar process', () => {
     const inFlight = Array.from({ length: 16 }, () =>
       fetch(`${base}/api/v1/res.partner?limit=50&fields=name,email,country_id`, { headers: { Authorization: `Bearer ${stack.api_key}` } }).then((r) => r.status),
     );
-    // Let every request reach the sidecar (16 requests queue on Odoo's workers for ~100 ms);
-    // a connection that has sent nothing yet is idle, and closing idle connections is the point.
-    await new Promise((r) => setTimeout(r, 40));
     child.kill('SIGTERM');
+    // During the drain (SHUTDOWN_DRAIN_MS, 1 s) the sidecar still serves, asking clients to close.
+    await new Promise((r) => setTimeout(r, 100));
+    const late = await fetch(`${base}/api/v1/models`, { headers: { Authorization: `Bearer ${stack.api_key}` } });
+    assert.equal(late.status, 200);
+    assert.equal(late.headers.get('connection'), 'close');
     const statuses = await Promise.all(inFlight);
     assert.deepEqual(statuses, statuses.map(() => 200));
     const [code] = (await once(child, 'exit')) as [number];

@@ -14,6 +14,8 @@ export interface StackInfo {
   odoo_login: string;
   odoo_password: string;
   api_key: string;
+  odoo_log?: string;
+  sidecar_log?: string;
 }
 
 export function loadStack(): StackInfo {
