@@ -11,6 +11,7 @@ import re
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 
 LIST_SEPARATOR_RE = re.compile(r"[\s,]+")
 
@@ -50,6 +51,46 @@ class RestGatewayCredentialMixin(models.AbstractModel):
         tracking=True,
         help="Set when the credential was revoked; a revoked credential never works again.",
     )
+
+    # the field holding the secret's visible prefix, and the state it has when unset
+    _secret_prefix_field = "prefix"
+    _no_secret_state = "no_key"
+
+    # ------------------------------------------------------------------
+    # State
+    # ------------------------------------------------------------------
+
+    def _get_credential_state(self, now):
+        """revoked, archived, no secret yet, expired or active (one record)."""
+        self.ensure_one()
+        if self.revoked_at:
+            return "revoked"
+        if not self.active:
+            return "archived"
+        if not self[self._secret_prefix_field]:
+            return self._no_secret_state
+        if self.expires_at and self.expires_at <= now:
+            return "expired"
+        return "active"
+
+    @api.model
+    def _get_state_domains(self, now):
+        """The domain of each state, so that searching on the state stays in SQL."""
+        live = Domain("active", "=", True) & Domain("revoked_at", "=", False)
+        has_secret = Domain(self._secret_prefix_field, "!=", False)
+        return {
+            "revoked": Domain("revoked_at", "!=", False),
+            "archived": Domain("active", "=", False) & Domain("revoked_at", "=", False),
+            self._no_secret_state: live & Domain(self._secret_prefix_field, "=", False),
+            "expired": live & has_secret & Domain("expires_at", "<=", now),
+            "active": live & has_secret & (Domain("expires_at", "=", False) | Domain("expires_at", ">", now)),
+        }
+
+    def _search_state(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        domains = self._get_state_domains(fields.Datetime.now())
+        return Domain.OR(domains[state] for state in value if state in domains)
 
     # ------------------------------------------------------------------
     # Revocation

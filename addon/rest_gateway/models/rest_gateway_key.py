@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.fields import Domain
 
 KEY_PREFIX_ALPHABET = string.ascii_lowercase + string.digits
 KEY_PREFIX_LENGTH = 10
@@ -156,32 +155,7 @@ class RestGatewayKey(models.Model):
     def _compute_state(self):
         now = fields.Datetime.now()
         for key in self:
-            if key.revoked_at:
-                key.state = "revoked"
-            elif not key.active:
-                key.state = "archived"
-            elif not key.prefix:
-                key.state = "no_key"
-            elif key.expires_at and key.expires_at <= now:
-                key.state = "expired"
-            else:
-                key.state = "active"
-
-    def _search_state(self, operator, value):
-        if operator != "in":
-            return NotImplemented
-        now = fields.Datetime.now()
-        live = Domain("active", "=", True) & Domain("revoked_at", "=", False)
-        domains = {
-            "revoked": Domain("revoked_at", "!=", False),
-            "archived": Domain("active", "=", False) & Domain("revoked_at", "=", False),
-            "no_key": live & Domain("prefix", "=", False),
-            "expired": live & Domain("prefix", "!=", False) & Domain("expires_at", "<=", now),
-            "active": live
-            & Domain("prefix", "!=", False)
-            & (Domain("expires_at", "=", False) | Domain("expires_at", ">", now)),
-        }
-        return Domain.OR(domains[state] for state in value if state in domains)
+            key.state = key._get_credential_state(now)
 
     @api.constrains("user_id")
     def _check_user_id(self):

@@ -98,6 +98,8 @@ class RestGatewayOAuthClient(models.Model):
         "The token lifetime must be between 60 and 86400 seconds.",
     )
     _rate_limit_positive = models.Constraint("CHECK (rate_limit >= 0)", "The rate limit cannot be negative.")
+    _secret_prefix_field = "secret_prefix"
+    _no_secret_state = "no_secret"
 
     # the same rules as API keys
     _check_user_id = RestGatewayKey._check_user_id
@@ -115,22 +117,7 @@ class RestGatewayOAuthClient(models.Model):
     def _compute_state(self):
         now = fields.Datetime.now()
         for client in self:
-            if client.revoked_at:
-                client.state = "revoked"
-            elif not client.active:
-                client.state = "archived"
-            elif not client.secret_prefix:
-                client.state = "no_secret"
-            elif client.expires_at and client.expires_at <= now:
-                client.state = "expired"
-            else:
-                client.state = "active"
-
-    def _search_state(self, operator, value):
-        if operator != "in":
-            return NotImplemented
-        ids = self.with_context(active_test=False).search([]).filtered(lambda c: c.state in value).ids
-        return [("id", "in", ids)]
+            client.state = client._get_credential_state(now)
 
     def _compute_token_count(self):
         counts = dict(self.env["rest.gateway.token"]._read_group(
