@@ -9,9 +9,8 @@ import { verifyIssuedToken } from '../../auth/token-auth.js';
 import { parseIssuedToken } from '../../auth/token-format.js';
 import type { TokenRecord } from '../../db/tokens.js';
 import type { RouteDefinition } from '../../http/types.js';
-import { authenticateClient } from '../../oauth/client-auth.js';
-import { readFormParams } from '../../oauth/form-body.js';
-import { OAuthError, answeringOAuthErrors, noStore } from '../../oauth/oauth-error.js';
+import { answeringOAuthErrors } from '../../oauth/oauth-error.js';
+import { readClientTokenRequest } from '../../oauth/token-request.js';
 
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
@@ -24,11 +23,7 @@ export const introspectToken: RouteDefinition = {
   authenticated: false,
   async handler(ctx, services) {
     await answeringOAuthErrors(ctx, async () => {
-      const params = await readFormParams(ctx);
-      const client = authenticateClient(ctx, params, services.config.config, { clientAddress: ctx.state.clientAddress, origin: ctx.get('Origin') });
-      const token = params.get('token');
-      if (!token) throw new OAuthError('invalid_request', 'token is required.');
-      noStore(ctx);
+      const { client, token } = await readClientTokenRequest(ctx, services);
       let row: TokenRecord | null = null;
       if (parseIssuedToken(token)?.kind === 'oauth') row = await verifyIssuedToken(services.db, token).catch((_e: ApiError) => null);
       if (!row || row.clientId !== client.row.id) {

@@ -8,9 +8,8 @@ import { digestKey, digestsEqual } from '../../auth/api-key-token.js';
 import { parseIssuedToken } from '../../auth/token-format.js';
 import { findToken, revokeToken } from '../../db/tokens.js';
 import type { RouteDefinition } from '../../http/types.js';
-import { authenticateClient } from '../../oauth/client-auth.js';
-import { readFormParams } from '../../oauth/form-body.js';
-import { OAuthError, answeringOAuthErrors, noStore } from '../../oauth/oauth-error.js';
+import { OAuthError, answeringOAuthErrors } from '../../oauth/oauth-error.js';
+import { readClientTokenRequest } from '../../oauth/token-request.js';
 
 export const revokeOAuthToken: RouteDefinition = {
   method: 'post',
@@ -21,12 +20,8 @@ export const revokeOAuthToken: RouteDefinition = {
   authenticated: false,
   async handler(ctx, services) {
     await answeringOAuthErrors(ctx, async () => {
-      const params = await readFormParams(ctx);
-      const client = authenticateClient(ctx, params, services.config.config, { clientAddress: ctx.state.clientAddress, origin: ctx.get('Origin') });
-      const token = params.get('token');
-      if (!token) throw new OAuthError('invalid_request', 'token is required.');
       // token_type_hint is only a hint (§2.1): every token type is searched anyway
-      noStore(ctx);
+      const { client, token } = await readClientTokenRequest(ctx, services);
       const parsed = parseIssuedToken(token);
       const row = parsed?.kind === 'oauth' ? await findToken(services.db, parsed.prefix) : null;
       if (row && digestsEqual(digestKey(token), row.digest)) {
