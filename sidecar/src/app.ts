@@ -1,7 +1,8 @@
 /**
  * Builds the Koa application. The middleware order is set here and only
- * here: request id → problem rendering → CORS → client address → body →
- * routes (each authenticated route authenticates first).
+ * here: request id → problem rendering → CORS → client address → rate-limit
+ * headers (and the per-address limit) → body → routes (each authenticated
+ * route authenticates, then counts against its credential's limit).
  */
 import Koa from 'koa';
 import { koaBody } from 'koa-body';
@@ -13,6 +14,8 @@ import { idempotencyMiddleware } from './http/idempotency.js';
 import type { ApiState, Services } from './http/types.js';
 import { problemResponder } from './observability/problem-responder.js';
 import { requestIdMiddleware } from './observability/request-id.js';
+import { defaultRateLimiter } from './ratelimit/limiter.js';
+import { rateLimitHeadersMiddleware, rateLimitPrincipalMiddleware } from './ratelimit/middleware.js';
 import { buildRouter } from './routes/index.js';
 
 export function createApp(services: Services): Koa<ApiState> {
@@ -21,11 +24,14 @@ export function createApp(services: Services): Koa<ApiState> {
   app.silent = true; // errors are rendered and logged by problemResponder
   // every authenticated route: credential, then the language and companies it acts in
   // then Idempotency-Key on writes (replays need the credential's scope)
-  const router = buildRouter(services, [authenticate(services), odooContextMiddleware(services.config), idempotencyMiddleware(services.db, services.log)]);
+  // the credential's rate limit comes right after authentication, before any work for Odoo
+  const limiter = defaultRateLimiter(services.db, services.log);
+  const router = buildRouter(services, [authenticate(services), rateLimitPrincipalMiddleware(limiter, services.config), odooContextMiddleware(services.config), idempotencyMiddleware(services.db, services.log)]);
   app.use(requestIdMiddleware());
   app.use(problemResponder(services.log));
   app.use(corsMiddleware(services.config, router));
   app.use(clientAddressMiddleware(services.settings.trustedProxies));
+  app.use(rateLimitHeadersMiddleware(limiter, services.config));
   app.use(
     koaBody({
       json: true,

@@ -7,6 +7,7 @@ from . import rest_gateway_model_write
 from . import rest_gateway_upsert_key
 from . import base_upsert
 from . import rest_gateway_idempotency
+from . import rest_gateway_rate_counter
 from . import rest_gateway_credential_mixin
 from . import rest_gateway_key
 from . import rest_gateway_oauth_client

@@ -1,7 +1,8 @@
 /**
  * Gateway settings kept as `rest_gateway.*` system parameters in Odoo
  * (so they reload on NOTIFY like the rest of the configuration):
- * `rest_gateway.cors_allowed_origins` and `rest_gateway.session_lifetime`.
+ * `rest_gateway.cors_allowed_origins`, `rest_gateway.session_lifetime` and
+ * the rate limits (`rest_gateway.rate_limit_backend`, `_default`, `_anonymous`).
  */
 import type { Logger } from '../observability/logger.js';
 import { parseOriginList } from '../cors/origins.js';
@@ -11,12 +12,34 @@ export const SESSION_LIFETIME_PARAM = 'rest_gateway.session_lifetime';
 export const DEFAULT_SESSION_LIFETIME = 8 * 3600;
 const MIN_SESSION_LIFETIME = 300;
 const MAX_SESSION_LIFETIME = 30 * 24 * 3600;
+export const RATE_LIMIT_BACKEND_PARAM = 'rest_gateway.rate_limit_backend';
+export const RATE_LIMIT_DEFAULT_PARAM = 'rest_gateway.rate_limit_default';
+export const RATE_LIMIT_ANONYMOUS_PARAM = 'rest_gateway.rate_limit_anonymous';
+export const DEFAULT_RATE_LIMIT = 600;
+export const DEFAULT_ANONYMOUS_RATE_LIMIT = 60;
+
+/** database: counters shared by every replica (D-L1); memory: per process, not shared. */
+export type RateLimitBackend = 'database' | 'memory';
 
 export interface GatewaySettings {
   /** Origins allowed for every route, with credentials (cookies). */
   corsOrigins: ReadonlySet<string>;
   /** Seconds a session lasts from login. */
   sessionLifetime: number;
+  rateLimitBackend: RateLimitBackend;
+  /** Requests per minute for a credential whose own limit is 0. */
+  rateLimitDefault: number;
+  /** Requests per minute per client address without a credential. */
+  rateLimitAnonymous: number;
+}
+
+function positiveInteger(params: Record<string, string>, param: string, fallback: number, log: Logger): number {
+  const raw = params[param];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (Number.isInteger(value) && value > 0) return value;
+  log.error('ignoring an invalid rate limit', { param });
+  return fallback;
 }
 
 export function readGatewaySettings(params: Record<string, string>, log: Logger): GatewaySettings {
@@ -27,5 +50,15 @@ export function readGatewaySettings(params: Record<string, string>, log: Logger)
     if (Number.isInteger(value) && value >= MIN_SESSION_LIFETIME && value <= MAX_SESSION_LIFETIME) sessionLifetime = value;
     else log.error('ignoring an invalid session lifetime', { param: SESSION_LIFETIME_PARAM, min: MIN_SESSION_LIFETIME, max: MAX_SESSION_LIFETIME });
   }
-  return { corsOrigins: parseOriginList(params[CORS_ORIGINS_PARAM]), sessionLifetime };
+  const backend = params[RATE_LIMIT_BACKEND_PARAM];
+  if (backend !== undefined && backend !== '' && backend !== 'database' && backend !== 'memory') {
+    log.error('ignoring an invalid rate limit backend', { param: RATE_LIMIT_BACKEND_PARAM });
+  }
+  return {
+    corsOrigins: parseOriginList(params[CORS_ORIGINS_PARAM]),
+    sessionLifetime,
+    rateLimitBackend: backend === 'memory' ? 'memory' : 'database',
+    rateLimitDefault: positiveInteger(params, RATE_LIMIT_DEFAULT_PARAM, DEFAULT_RATE_LIMIT, log),
+    rateLimitAnonymous: positiveInteger(params, RATE_LIMIT_ANONYMOUS_PARAM, DEFAULT_ANONYMOUS_RATE_LIMIT, log),
+  };
 }

@@ -13,6 +13,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Principal } from '../policy/types.js';
 import type { BridgeContext } from '../odoo/bridge-types.js';
 import type { AuthServices } from '../auth/types.js';
+import type { RateLimitDecision } from '../ratelimit/fixed-window.js';
 
 export interface Services {
   settings: Settings;
@@ -37,6 +38,8 @@ export interface ApiState {
   principal?: Principal;
   /** http/odoo-context.ts: language and companies the request acts in. */
   odooContext?: BridgeContext;
+  /** ratelimit/middleware.ts: the count behind the rate-limit headers. */
+  rateLimit?: RateLimitDecision;
 }
 
 export type ApiContext = Koa.ParameterizedContext<ApiState> & { params: Record<string, string> };
