@@ -8,12 +8,16 @@ model's toggles and the run-as user's Odoo rights before they are stored.
 """
 
 import re
+import secrets
+import string
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 LIST_SEPARATOR_RE = re.compile(r"[\s,]+")
+SECRET_PREFIX_ALPHABET = string.ascii_lowercase + string.digits
+SECRET_PREFIX_LENGTH = 10
 
 
 def split_list(text):
@@ -91,6 +95,15 @@ class RestGatewayCredentialMixin(models.AbstractModel):
             return NotImplemented
         domains = self._get_state_domains(fields.Datetime.now())
         return Domain.OR(domains[state] for state in value if state in domains)
+
+    @api.model
+    def _generate_prefix(self):
+        """Return a random visible prefix used by no record, archived ones included."""
+        records = self.sudo().with_context(active_test=False)
+        while True:
+            prefix = "".join(secrets.choice(SECRET_PREFIX_ALPHABET) for _i in range(SECRET_PREFIX_LENGTH))
+            if not records.search_count([(self._secret_prefix_field, "=", prefix)], limit=1):
+                return prefix
 
     # ------------------------------------------------------------------
     # Revocation

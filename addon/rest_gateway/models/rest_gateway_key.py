@@ -11,14 +11,14 @@ import hashlib
 import ipaddress
 import re
 import secrets
-import string
 from urllib.parse import urlsplit
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-KEY_PREFIX_ALPHABET = string.ascii_lowercase + string.digits
-KEY_PREFIX_LENGTH = 10
+from .rest_gateway_credential_mixin import SECRET_PREFIX_LENGTH
+
+KEY_PREFIX_LENGTH = SECRET_PREFIX_LENGTH
 KEY_SECRET_BYTES = 32  # token_urlsafe(32) -> 43 characters, no padding
 ORIGIN_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*$")
 LIST_SEPARATOR_RE = re.compile(r"[\s,]+")
@@ -230,15 +230,6 @@ class RestGatewayKey(models.Model):
         self.sudo().write({"prefix": prefix, "digest": key_digest(plaintext)})
         self.message_post(body=_("A new key was generated, prefix %(prefix)s.", prefix=prefix))
         return plaintext
-
-    @api.model
-    def _generate_prefix(self):
-        """Return a random prefix not used by any key, archived ones included."""
-        Key = self.sudo().with_context(active_test=False)
-        while True:
-            prefix = "".join(secrets.choice(KEY_PREFIX_ALPHABET) for _i in range(KEY_PREFIX_LENGTH))
-            if not Key.search_count([("prefix", "=", prefix)], limit=1):
-                return prefix
 
     def _prepare_revoke_values(self):
         return {**super()._prepare_revoke_values(), "digest": False}

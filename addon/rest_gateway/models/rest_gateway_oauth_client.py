@@ -13,10 +13,10 @@ import string
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .rest_gateway_key import KEY_PREFIX_ALPHABET, KEY_SECRET_BYTES, RestGatewayKey, key_digest
+from .rest_gateway_credential_mixin import SECRET_PREFIX_LENGTH
+from .rest_gateway_key import KEY_SECRET_BYTES, RestGatewayKey, key_digest
 
 CLIENT_ID_LENGTH = 20
-SECRET_PREFIX_LENGTH = 10
 MIN_TOKEN_LIFETIME = 60
 MAX_TOKEN_LIFETIME = 86400
 
@@ -160,14 +160,6 @@ class RestGatewayOAuthClient(models.Model):
         self.sudo().write({"secret_prefix": prefix, "secret_digest": key_digest(plaintext)})
         self.message_post(body=_("A new client secret was generated, prefix %(prefix)s.", prefix=prefix))
         return plaintext
-
-    @api.model
-    def _generate_prefix(self):
-        Client = self.sudo().with_context(active_test=False)
-        while True:
-            prefix = "".join(secrets.choice(KEY_PREFIX_ALPHABET) for _i in range(SECRET_PREFIX_LENGTH))
-            if not Client.search_count([("secret_prefix", "=", prefix)], limit=1):
-                return prefix
 
     def _prepare_revoke_values(self):
         return {**super()._prepare_revoke_values(), "secret_digest": False}
