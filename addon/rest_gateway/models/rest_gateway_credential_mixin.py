@@ -126,6 +126,29 @@ class RestGatewayCredentialMixin(models.AbstractModel):
     # API helpers (called through the bridge, as the acting user)
     # ------------------------------------------------------------------
 
+    def _generate_plaintext(self):
+        """Store a new secret for this record and return its plaintext (concrete models)."""
+        raise NotImplementedError
+
+    @api.model
+    def rest_gateway_api_create(self, values):
+        """Create the credential with its scopes; answer it with its plaintext, once."""
+        vals = self._prepare_api_values(values)
+        vals.setdefault("user_id", self.env.uid)
+        user = self.env["res.users"].browse(vals["user_id"])
+        vals["scope_ids"] = [
+            Command.create(scope) for scope in self._prepare_scope_values(values.get("scopes") or [], user)
+        ]
+        record = self.create(vals)
+        plaintext = record._generate_plaintext()
+        return {"record": record._get_api_values(), "secret": plaintext}
+
+    def rest_gateway_api_regenerate(self):
+        """A new plaintext for this credential (the old one stops working at once)."""
+        self.ensure_one()
+        plaintext = self._generate_plaintext()
+        return {"record": self._get_api_values(), "secret": plaintext}
+
     @api.model
     def _prepare_api_values(self, values):
         """Translate an API body into field values; scopes become commands."""

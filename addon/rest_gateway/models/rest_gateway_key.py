@@ -13,15 +13,14 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .rest_gateway_credential_mixin import SECRET_PREFIX_LENGTH
+from .rest_gateway_credential_mixin import SECRET_PREFIX_LENGTH, split_list
 
 KEY_PREFIX_LENGTH = SECRET_PREFIX_LENGTH
 KEY_SECRET_BYTES = 32  # token_urlsafe(32) -> 43 characters, no padding
 ORIGIN_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*$")
-LIST_SEPARATOR_RE = re.compile(r"[\s,]+")
 
 KEY_STATES = [
     ("no_key", "No Key Yet"),
@@ -30,11 +29,6 @@ KEY_STATES = [
     ("archived", "Archived"),
     ("revoked", "Revoked"),
 ]
-
-
-def split_list(text):
-    """Entries of a text field holding one value per line or comma separated."""
-    return [entry for entry in LIST_SEPARATOR_RE.split(text or "") if entry]
 
 
 def key_digest(plaintext):
@@ -238,24 +232,8 @@ class RestGatewayKey(models.Model):
     # API (called through the bridge as the acting user)
     # ------------------------------------------------------------------
 
-    @api.model
-    def rest_gateway_api_create(self, values):
-        """Create a key with its scopes and answer it with its plaintext, once."""
-        vals = self._prepare_api_values(values)
-        vals.setdefault("user_id", self.env.uid)
-        user = self.env["res.users"].browse(vals["user_id"])
-        vals["scope_ids"] = [
-            Command.create(scope) for scope in self._prepare_scope_values(values.get("scopes") or [], user)
-        ]
-        key = self.create(vals)
-        plaintext = key._generate_key()
-        return {"record": key._get_api_values(), "secret": plaintext}
-
-    def rest_gateway_api_regenerate(self):
-        """A new plaintext for this key (the old one stops working at once)."""
-        self.ensure_one()
-        plaintext = self._generate_key()
-        return {"record": self._get_api_values(), "secret": plaintext}
+    def _generate_plaintext(self):
+        return self._generate_key()
 
     def _get_api_values(self):
         return {**super()._get_api_values(), "prefix": self.prefix or None}

@@ -10,7 +10,7 @@ digest are stored (docs/data-model.md). The sidecar issues access tokens
 import secrets
 import string
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .rest_gateway_credential_mixin import SECRET_PREFIX_LENGTH
@@ -185,23 +185,8 @@ class RestGatewayOAuthClient(models.Model):
     def _get_api_extra_fields(self):
         return ("token_lifetime",)
 
-    @api.model
-    def rest_gateway_api_create(self, values):
-        """Create a client with its scopes; answer it with its secret, once."""
-        vals = self._prepare_api_values(values)
-        vals.setdefault("user_id", self.env.uid)
-        user = self.env["res.users"].browse(vals["user_id"])
-        vals["scope_ids"] = [
-            Command.create(scope) for scope in self._prepare_scope_values(values.get("scopes") or [], user)
-        ]
-        client = self.create(vals)
-        plaintext = client._generate_secret()
-        return {"record": client._get_api_values(), "secret": plaintext}
-
-    def rest_gateway_api_regenerate(self):
-        self.ensure_one()
-        plaintext = self._generate_secret()
-        return {"record": self._get_api_values(), "secret": plaintext}
+    def _generate_plaintext(self):
+        return self._generate_secret()
 
     def _get_api_values(self):
         return {
