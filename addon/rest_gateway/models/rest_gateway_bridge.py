@@ -85,7 +85,15 @@ class RestGatewayBridge(models.AbstractModel):
             "create", "write", "unlink", "action_archive", "action_unarchive",
             "copy", "web_save", "rest_gateway_upsert",
         )
-        return {name: READ for name in read_methods} | {name: WRITE for name in write_methods}
+        # the webhook management API (models/rest_gateway_webhook_api.py); its
+        # rest_gateway_api_read/create/update are opened with the credential
+        # methods (models/rest_gateway_bridge_auth.py)
+        webhook_methods = {
+            "rest_gateway_api_list": READ,
+            "rest_gateway_api_delete": WRITE,
+            "rest_gateway_api_rotate_secret": WRITE,
+        }
+        return {name: READ for name in read_methods} | {name: WRITE for name in write_methods} | webhook_methods
 
     # ------------------------------------------------------------------
     # Secret

@@ -133,6 +133,11 @@ class RestGatewayKey(models.Model):
         copy=True,
         help="Models this key may reach and what it may do on them.",
     )
+    allow_webhooks = fields.Boolean(
+        string="Manage Webhooks",
+        tracking=True,
+        help="The key may create and manage its own webhooks through the API, within its scopes.",
+    )
 
     _prefix_unique = models.Constraint("UNIQUE (prefix)", "Key prefixes must be unique.")
     _rate_limit_positive = models.Constraint(
@@ -235,5 +240,9 @@ class RestGatewayKey(models.Model):
     def _generate_plaintext(self):
         return self._generate_key()
 
+    @api.model
+    def _get_api_extra_fields(self):
+        return ("allow_webhooks",)
+
     def _get_api_values(self):
-        return {**super()._get_api_values(), "prefix": self.prefix or None}
+        return {**super()._get_api_values(), "prefix": self.prefix or None, "allow_webhooks": self.allow_webhooks}

@@ -7,6 +7,9 @@
 -- other modules, crons, the API) and a rollback (of the transaction or of a
 -- savepoint) takes the row away with the change itself.
 --
+-- It also queues the webhook events of the change (rest_gateway_webhook_event,
+-- the outbox the sidecar delivers from), in the same transaction.
+--
 -- Arguments (TG_ARGV):
 --   [0]  the Odoo model the rows are changes of, e.g. 'res.partner';
 --   [1], [2] (optional) the table and column of a model that _inherits the
@@ -32,6 +35,10 @@ DECLARE
     -- UTC, as Odoo stores datetimes; the transaction's start time, read by
     -- the retention purge only.
     stamp timestamp := now() AT TIME ZONE 'UTC';
+    -- Webhooks: the event this change is ('created', 'updated', 'deleted',
+    -- 'restored') and how many outbox rows it queued.
+    hook_event varchar;
+    queued integer;
 BEGIN
     IF TG_NARGS = 3 THEN
         -- Look the children up first: most parent rows have none (a partner
@@ -75,6 +82,49 @@ BEGIN
     -- identical notifications of one transaction into one, and drops them
     -- on rollback.
     PERFORM pg_notify('rest_gateway_change', TG_ARGV[0]);
+
+    -- Webhooks (docs/data-model.md, "Webhooks"): one outbox row per active
+    -- subscription of the model whose event flag matches, in the writing
+    -- transaction. A model without webhooks costs one index probe
+    -- (rest_gateway_webhook_active_model_index) that finds nothing.
+    IF TG_OP = 'INSERT' THEN
+        hook_event := 'created';
+    ELSIF TG_OP = 'DELETE' THEN
+        hook_event := 'deleted';
+    ELSIF TG_NARGS = 1 AND changed ? 'active'
+          AND old_row -> 'active' = 'false'::jsonb AND to_jsonb(NEW) -> 'active' = 'true'::jsonb THEN
+        -- unarchiving is a restore, not an update
+        hook_event := 'restored';
+    ELSE
+        hook_event := 'updated';
+    END IF;
+    INSERT INTO rest_gateway_webhook_event
+           (webhook_id, model, res_id, event, changed_fields, created_at, state, attempts, next_attempt_at)
+    SELECT hook.id, TG_ARGV[0], record_id, hook_event, changed, stamp, 'pending', 0, stamp
+      FROM rest_gateway_webhook AS hook
+     CROSS JOIN unnest(CASE
+               WHEN TG_NARGS = 3 THEN child_ids
+               WHEN TG_OP = 'DELETE' THEN ARRAY[OLD.id]
+               ELSE ARRAY[NEW.id]
+           END) AS record_id
+     WHERE hook.active
+       AND hook.model = TG_ARGV[0]
+       AND hook.secret IS NOT NULL  -- nothing to sign with until a secret is generated
+       AND CASE hook_event
+               WHEN 'created' THEN hook.on_create
+               WHEN 'deleted' THEN hook.on_delete
+               WHEN 'restored' THEN hook.on_restore
+               ELSE hook.on_update AND (
+                   hook.update_fields IS NULL
+                   OR jsonb_array_length(hook.update_fields) = 0
+                   OR hook.update_fields ?| ARRAY(SELECT jsonb_array_elements_text(changed))
+               )
+           END
+     ORDER BY hook.id, record_id;
+    GET DIAGNOSTICS queued = ROW_COUNT;
+    IF queued > 0 THEN
+        PERFORM pg_notify('rest_gateway_webhook', '');
+    END IF;
     RETURN NULL;  -- AFTER trigger: the return value is ignored
 END
 $function$;

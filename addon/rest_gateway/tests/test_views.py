@@ -19,8 +19,10 @@ class TestViews(RestGatewayCase):
         return self.env[model].browse(data.mapped("res_id"))
 
     def _users_of(self, model):
-        """OAuth clients are for managers only."""
-        return (self.manager,) if model == "rest.gateway.oauth.client" else (self.manager, self.user)
+        """Everyone who may read the model: OAuth clients, webhooks and logs are for managers only."""
+        if self.env[model].with_user(self.user).has_access("read"):
+            return (self.manager, self.user)
+        return (self.manager,)
 
     def test_every_view_renders(self):
         views = self._records("ir.ui.view")
@@ -37,7 +39,16 @@ class TestViews(RestGatewayCase):
         actions = self._records("ir.actions.act_window")
         self.assertEqual(
             set(actions.mapped("res_model")),
-            {"rest.gateway.model", "rest.gateway.key", "rest.gateway.oauth.client", "rest.gateway.token"},
+            {
+                "rest.gateway.model",
+                "rest.gateway.key",
+                "rest.gateway.oauth.client",
+                "rest.gateway.token",
+                "rest.gateway.webhook",
+                "rest.gateway.webhook.event",
+                "rest.gateway.request.log",
+                "rest.gateway.request.stat",
+            },
         )
         for action in actions:
             view_types = action.view_mode.split(",")
