@@ -1,8 +1,7 @@
 /**
  * The memory backend: counters in a Map of this process only (not shared
- * between replicas). Also the database backend's fall-back while the
- * database is unreachable. Counters of past windows are dropped when the
- * window rolls, so the Map holds at most one window's buckets.
+ * between replicas). Counters of past windows are dropped when the window
+ * rolls, so the Map holds at most one window's buckets.
  */
 import type { CounterStore } from './counter-store.js';
 

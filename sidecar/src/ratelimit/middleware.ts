@@ -5,6 +5,7 @@
  *   counts one whose credential failed (401) afterwards, and sets the
  *   headers on every answer, errors included, from ctx.state.rateLimit.
  *   Health checks are exempt (probes must not be throttled).
+ * With the `off` backend both pass every request through: no count, no headers.
  * - `rateLimitPrincipalMiddleware`, right after authentication: counts the
  *   request against its credential (API key, OAuth client, session, Basic
  *   user) with the credential's limit, or the global default when it is 0.
@@ -28,8 +29,10 @@ function rateLimited(decision: RateLimitDecision): ApiError {
 
 export function rateLimitHeadersMiddleware(limiter: RateLimiter, config: GatewayConfigCache): Middleware<ApiState> {
   return async (ctx, next) => {
-    if (EXEMPT_PATHS.has(ctx.path)) return next();
-    const anonymous = () => limiter.consume(`ip:${ctx.state.clientAddress}`, config.config.settings.rateLimitAnonymous, config.config.settings);
+    const settings = config.config.settings;
+    const backend = settings.rateLimitBackend;
+    if (EXEMPT_PATHS.has(ctx.path) || backend === 'off') return next();
+    const anonymous = () => limiter.consume(`ip:${ctx.state.clientAddress}`, settings.rateLimitAnonymous, backend);
     try {
       if (!ctx.get('Authorization') && !readSessionCookie(ctx)) {
         const decision = await anonymous();
@@ -48,10 +51,11 @@ export function rateLimitHeadersMiddleware(limiter: RateLimiter, config: Gateway
 export function rateLimitPrincipalMiddleware(limiter: RateLimiter, config: GatewayConfigCache): Middleware<ApiState> {
   return async (ctx, next) => {
     const principal = ctx.state.principal;
-    if (principal && ctx.state.rateLimit === undefined) {
-      const settings = config.config.settings;
+    const settings = config.config.settings;
+    const backend = settings.rateLimitBackend;
+    if (principal && ctx.state.rateLimit === undefined && backend !== 'off') {
       const limit = principal.rateLimit > 0 ? principal.rateLimit : settings.rateLimitDefault;
-      const decision = await limiter.consume(`${principal.kind}:${principal.credentialId}`, limit, settings);
+      const decision = await limiter.consume(`${principal.kind}:${principal.credentialId}`, limit, backend);
       ctx.state.rateLimit = decision;
       if (!decision.allowed) throw rateLimited(decision);
     }

@@ -58,3 +58,34 @@ describe('rate limit middleware', async () => {
     assert.equal(health.headers.get('x-ratelimit-limit'), null);
   });
 });
+
+describe('rate limit middleware, off backend', async () => {
+  const off = { config: { settings: { ...settings, rateLimitBackend: 'off' as const } } } as unknown as GatewayConfigCache;
+  const counted: string[] = [];
+  const limiter = createRateLimiter({ memory: new MemoryCounterStore(), database: new MemoryCounterStore() }, () => 30_000);
+  const app = new Koa<ApiState>();
+  app.use(async (ctx, next) => {
+    ctx.state.requestId = 'test';
+    ctx.state.clientAddress = '192.0.2.2';
+    await next();
+  });
+  app.use(problemResponder(silent));
+  app.use(rateLimitHeadersMiddleware({ ...limiter, consume: (...args) => (counted.push(args[0]), limiter.consume(...args)) }, off));
+  app.use((ctx) => {
+    ctx.body = { data: 'ok' };
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  after(() => server.close());
+
+  it('counts nothing and sets no headers, past any limit', async () => {
+    for (let i = 0; i < 4; i += 1) {
+      const response = await fetch(`${base}/x`);
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('x-ratelimit-limit'), null);
+      assert.equal(response.headers.get('ratelimit'), null);
+    }
+    assert.deepEqual(counted, []);
+  });
+});
