@@ -14,10 +14,14 @@ import { batchCreates } from './scenarios/batch-creates.js';
 import { createPartner } from './scenarios/create-partner.js';
 import { expandPartners } from './scenarios/expand-partners.js';
 import { listPartners } from './scenarios/list-partners.js';
+import { measureLimitLogOverhead } from './scenarios/limit-log-overhead.js';
 import { jobOf, type BenchEnv, type Scenario } from './scenarios/types.js';
+import { measureWebhookDelivery } from './scenarios/webhook-delivery.js';
 import { seedPartners } from './seed.js';
 
 const SCENARIOS: Scenario[] = [listPartners, expandPartners, createPartner, batchCreates, authBearerKey, authOAuthToken, authSession, authBasic];
+// BENCH_SCENARIOS: comma-separated parts of scenario names to run (default: all)
+const ONLY = (process.env.BENCH_SCENARIOS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PARTNERS = Number(process.env.BENCH_PARTNERS ?? 2000);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -101,7 +105,7 @@ async function main(): Promise<void> {
     const stateFile = stackDir ? join(stackDir, 'stack.json') : (process.env.STACK_JSON as string);
     const sidecarPid = (JSON.parse(readFileSync(stateFile, 'utf8')) as Stack).pids?.sidecar;
     const memory: string[] = [];
-    for (const scenario of SCENARIOS) {
+    for (const scenario of SCENARIOS.filter((s) => ONLY.length === 0 || ONLY.some((part) => s.name.toLowerCase().includes(part)))) {
       await scenario.prepare?.(env);
       resetPeakRss(sidecarPid);
       for (const connections of scenario.concurrency) {
@@ -125,10 +129,20 @@ async function main(): Promise<void> {
       }
       memory.push(`  ${scenario.name.padEnd(40)} ${peakRssMb(sidecarPid)}`);
     }
+    // rate limiting and request logging against the same request with both off ("base" = all off)
+    if (ONLY.length === 0 || ONLY.some((part) => 'overhead'.includes(part))) {
+      const progress = (message: string): void => void process.stderr.write(`bench: ${message}\n`);
+      for (const { name, connections, base, side } of await measureLimitLogOverhead(env, json2, SECONDS, progress)) {
+        lines.push(row([name, String(connections), fmt(base.rps), fmt(side.rps), `${fmt(side.rps / base.rps, 2)}x`, fmt(base.p50, 2), fmt(side.p50, 2), fmt(side.p50 - base.p50, 2), fmt(base.p99, 2), fmt(side.p99, 2), `${base.errors}/${side.errors}`]));
+      }
+    }
     process.stdout.write(`\nOdoo REST Gateway benchmark (${PARTNERS} partners, ${SECONDS} s per cell; latencies in ms; ratio = sidecar/baseline throughput)\n`);
     process.stdout.write(`${lines.join('\n')}\n`);
     process.stdout.write(`sidecar memory (RSS):\n${memory.join('\n')}\n`);
     process.stdout.write(await measureFeedDrain(env, json2));
+    if (ONLY.length === 0 || ONLY.some((part) => 'webhook delivery'.includes(part))) {
+      process.stdout.write(await measureWebhookDelivery(stack.database_url, json2, (message) => void process.stderr.write(`bench: ${message}\n`)));
+    }
   } finally {
     if (stackDir) {
       stackCommand(['down'], stackDir);

@@ -1,6 +1,7 @@
 /**
  * Builds the Koa application. The middleware order is set here and only
- * here: request id → problem rendering → CORS → client address → rate-limit
+ * here: request id → request log (sees the final answer, problems
+ * included) → problem rendering → CORS → client address → rate-limit
  * headers (and the per-address limit) → body → routes (each authenticated
  * route authenticates, then counts against its credential's limit).
  */
@@ -14,20 +15,22 @@ import { idempotencyMiddleware } from './http/idempotency.js';
 import type { ApiState, Services } from './http/types.js';
 import { problemResponder } from './observability/problem-responder.js';
 import { requestIdMiddleware } from './observability/request-id.js';
-import { defaultRateLimiter } from './ratelimit/limiter.js';
+import { defaultRateLimiter, type RateLimiter } from './ratelimit/limiter.js';
 import { rateLimitHeadersMiddleware, rateLimitPrincipalMiddleware } from './ratelimit/middleware.js';
+import { requestLogMiddleware } from './requestlog/middleware.js';
 import { buildRouter } from './routes/index.js';
 
-export function createApp(services: Services): Koa<ApiState> {
+/** `limiter`: passed by the server, which writes its pending counts at shutdown. */
+export function createApp(services: Services, limiter: RateLimiter = defaultRateLimiter(services.db, services.log)): Koa<ApiState> {
   const app = new Koa<ApiState>();
   app.proxy = !services.settings.trustedProxies.empty;
   app.silent = true; // errors are rendered and logged by problemResponder
   // every authenticated route: credential, then the language and companies it acts in
   // then Idempotency-Key on writes (replays need the credential's scope)
   // the credential's rate limit comes right after authentication, before any work for Odoo
-  const limiter = defaultRateLimiter(services.db, services.log);
   const router = buildRouter(services, [authenticate(services), rateLimitPrincipalMiddleware(limiter, services.config), odooContextMiddleware(services.config), idempotencyMiddleware(services.db, services.log)]);
   app.use(requestIdMiddleware());
+  app.use(requestLogMiddleware(services.requestLog, () => services.config.config.settings.requestLogMode, services.log));
   app.use(problemResponder(services.log));
   app.use(corsMiddleware(services.config, router));
   app.use(clientAddressMiddleware(services.settings.trustedProxies));

@@ -12,11 +12,18 @@ import { checkAddonVersion } from './config/addon-version-check.js';
 import { readBridgeSecret } from './db/bridge-secret.js';
 import { listenForConfigChanges } from './db/config-listener.js';
 import { createDb } from './db/knex.js';
+import { insertRequestLogBatch } from './db/request-logs.js';
 import { startChangePurge } from './jobs/purge-changes.js';
 import { startIdempotencyPurge } from './jobs/purge-idempotency.js';
+import { startWebhookEventPurge } from './jobs/purge-webhook-events.js';
+import { startRequestLogPurge } from './jobs/purge-request-logs.js';
 import { BridgeClient } from './odoo/bridge-client.js';
 import { FieldMetadataCache } from './odoo/field-metadata.js';
 import { createLogger } from './observability/logger.js';
+import { defaultRateLimiter } from './ratelimit/limiter.js';
+import { WebhookDeliveryWorker } from './webhooks/delivery-worker.js';
+import { sharedOutboundClient } from './webhooks/outbound-client.js';
+import { RequestLogWriter } from './requestlog/writer.js';
 
 async function main(): Promise<void> {
   const settings = readSettings();
@@ -54,7 +61,9 @@ async function main(): Promise<void> {
   await config.reload();
 
   const auth = createAuthServices(db, bridge, settings, log);
-  const app = createApp({ settings, log, db, config, bridge, fieldMetadata, auth });
+  const requestLog = new RequestLogWriter((entries) => insertRequestLogBatch(db, entries), log);
+  const rateLimiter = defaultRateLimiter(db, log);
+  const app = createApp({ settings, log, db, config, bridge, fieldMetadata, auth, requestLog }, rateLimiter);
   // Room for long filters in the query string (the filter itself is capped at 32,000 characters).
   const server = createServer({ maxHeaderSize: 64 * 1024 }, app.callback());
   server.keepAliveTimeout = 65_000;
@@ -63,6 +72,14 @@ async function main(): Promise<void> {
   log.info('listening', { host: settings.host, port: typeof address === 'object' && address ? address.port : settings.port });
   const purgeJob = startChangePurge(db, log);
   const idempotencyPurgeJob = startIdempotencyPurge(db, log);
+  const webhookPurgeJob = startWebhookEventPurge(db, log);
+  const webhookWorker = new WebhookDeliveryWorker(
+    { db, bridge, fieldMetadata, config, log, client: sharedOutboundClient() },
+    { databaseUrl: settings.databaseUrl, concurrency: settings.webhookConcurrency, batchSize: 100, pollMs: 1_000 },
+  );
+  if (settings.webhookConcurrency > 0) webhookWorker.start();
+  let webhooksStopped: Promise<void> = Promise.resolve();
+  const requestLogPurgeJob = startRequestLogPurge(db, log);
 
   // While draining, answers ask clients to close their connection, so that
   // no keep-alive connection is idle (and reset) when the server closes.
@@ -76,6 +93,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     draining = true;
+    // no new claims from now on; deliveries in flight end within their timeout
+    webhooksStopped = webhookWorker.stop();
     log.info('shutting down', { signal, drain_ms: settings.shutdownDrainMs });
     setTimeout(() => closeServer(), settings.shutdownDrainMs).unref();
   };
@@ -86,10 +105,11 @@ async function main(): Promise<void> {
     }, settings.shutdownTimeoutMs);
     force.unref();
     // a purge chunk in progress commits before the pool closes
-    const purgeStopped = Promise.allSettled([purgeJob.stop(), idempotencyPurgeJob.stop()]);
+    const purgeStopped = Promise.allSettled([purgeJob.stop(), idempotencyPurgeJob.stop(), requestLogPurgeJob.stop(), webhookPurgeJob.stop(), webhooksStopped]);
     server.close(() => {
-      // the last usage counters are written before the pool closes
-      void Promise.allSettled([purgeStopped, auth.usage.close()])
+      // the last usage counters and request log entries are written before the pool closes
+      // (and the rate-limit counts still held in this process)
+      void Promise.allSettled([purgeStopped, auth.usage.close(), requestLog.close(), rateLimiter.close()])
         .then(() => Promise.allSettled([listener.close(), bridge.close(), db.destroy()]))
         .then(() => {
           log.info('stopped');

@@ -22,6 +22,7 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(1_000),
   SESSION_COOKIE_SAMESITE: z.enum(['lax', 'strict', 'none']).default('lax'),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(0).max(1000).default(64),
 });
 
 export interface Settings {
@@ -41,6 +42,8 @@ export interface Settings {
   shutdownDrainMs: number;
   /** SameSite of the session cookie (none is sent only over HTTPS). */
   sessionCookieSameSite: 'lax' | 'strict' | 'none';
+  /** Webhook deliveries in flight at most in this sidecar; 0 = this sidecar delivers none. */
+  webhookConcurrency: number;
 }
 
 export class SettingsError extends Error {}
@@ -73,5 +76,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     shutdownDrainMs: v.SHUTDOWN_DRAIN_MS,
     sessionCookieSameSite: v.SESSION_COOKIE_SAMESITE,
+    webhookConcurrency: v.WEBHOOK_CONCURRENCY,
   };
 }

@@ -1,5 +1,6 @@
 /**
- * LISTENs on the channel the addon NOTIFYs on every configuration change,
+ * LISTENs on the channel the addon NOTIFYs on every configuration change
+ * (or on another channel, e.g. the webhook outbox's wake-up),
  * on a dedicated connection that reconnects after a failure (a reconnect
  * counts as a change: notifications may have been missed meanwhile).
  */
@@ -20,6 +21,7 @@ export function listenForConfigChanges(
   onChange: (payload: string) => void,
   log: ListenerLog,
   retryMs = 1_000,
+  channel = CONFIG_CHANNEL,
 ): ConfigListener {
   let client: pg.Client | null = null;
   let closed = false;
@@ -29,12 +31,12 @@ export function listenForConfigChanges(
     const next = new pg.Client({ connectionString: databaseUrl, application_name: 'rest-gateway-listener' });
     next.on('notification', (msg) => onChange(msg.payload ?? ''));
     next.on('error', (error) => {
-      log.warn('configuration listener lost its connection', { error: error.message });
+      log.warn('configuration listener lost its connection', { error: error.message, channel });
       scheduleReconnect();
     });
     try {
       await next.connect();
-      await next.query(`LISTEN ${CONFIG_CHANNEL}`);
+      await next.query(`LISTEN ${channel}`);
       if (closed) {
         await next.end();
         return;
@@ -42,7 +44,7 @@ export function listenForConfigChanges(
       client = next;
       if (isReconnect) onChange('reconnect');
     } catch (error) {
-      log.warn('configuration listener cannot connect', { error: (error as Error).message });
+      log.warn('configuration listener cannot connect', { error: (error as Error).message, channel });
       next.end().catch(() => undefined);
       scheduleReconnect();
     }

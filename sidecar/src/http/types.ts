@@ -14,6 +14,7 @@ import type { Principal } from '../policy/types.js';
 import type { BridgeContext } from '../odoo/bridge-types.js';
 import type { AuthServices } from '../auth/types.js';
 import type { RateLimitDecision } from '../ratelimit/fixed-window.js';
+import type { RequestLogWriter } from '../requestlog/writer.js';
 
 export interface Services {
   settings: Settings;
@@ -24,6 +25,8 @@ export interface Services {
   fieldMetadata: FieldMetadataCache;
   /** auth/: password checks, the Basic cache, usage counters, the session cookie. */
   auth: AuthServices;
+  /** requestlog/: the request log's batched writer. */
+  requestLog: RequestLogWriter;
 }
 
 export interface ApiState {

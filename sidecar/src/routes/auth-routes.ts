@@ -11,6 +11,7 @@ import { readKey, readOAuthClient, readToken } from './admin/read-credential.js'
 import { regenerateKey, regenerateOAuthClientSecret } from './admin/regenerate-secret.js';
 import { revokeKey, revokeOAuthClient, revokeToken } from './admin/revoke-credential.js';
 import { updateKey, updateOAuthClient } from './admin/update-credential.js';
+import { clearRequestLogs } from './admin/clear-request-logs.js';
 import { changePassword } from './auth/change-password.js';
 import { createApiKey } from './auth/create-api-key.js';
 import { login } from './auth/login.js';
@@ -49,4 +50,5 @@ export const authRoutes: RouteDefinition[] = [
   readToken,
   deleteToken,
   revokeToken,
+  clearRequestLogs,
 ];

@@ -24,6 +24,7 @@ import { upsertRecords } from './records/upsert-records.js';
 import { replaceRecord } from './records/replace-record.js';
 import { restoreRecord } from './records/restore-record.js';
 import { updateRecord } from './records/update-record.js';
+import { webhookRoutes } from './webhooks/webhook-routes.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -32,6 +33,8 @@ export const apiRoutes: RouteDefinition[] = [
   // authentication, OAuth and admin routes before /:model/...
   ...authRoutes,
   listModels,
+  // /webhooks before /:model
+  ...webhookRoutes,
   // fixed sub-paths of a model before /:model/:id
   countRecords,
   listFields,

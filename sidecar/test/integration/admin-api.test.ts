@@ -52,8 +52,10 @@ describe('admin token API', () => {
     const listed = await api(`/admin/keys?user_id=${plain.id}`, { key: manager });
     assert.ok(listed.body.data.some((k: { id: number }) => k.id === id));
     assert.doesNotMatch(listed.text, /rgw_[a-z0-9]{10}_[A-Za-z0-9_-]{43}/);
-    const patched = await api(`/admin/keys/${id}`, { key: manager, method: 'PATCH', body: { name: 'ops 2', rate_limit: 30 } });
+    assert.equal(read.body.data.allow_webhooks, false);
+    const patched = await api(`/admin/keys/${id}`, { key: manager, method: 'PATCH', body: { name: 'ops 2', rate_limit: 30, allow_webhooks: true } });
     assert.equal(patched.body.data.name, 'ops 2');
+    assert.equal(patched.body.data.allow_webhooks, true);
     const regenerated = await api(`/admin/keys/${id}/regenerate`, { key: manager, method: 'POST' });
     const newKey = regenerated.body.data.key as string;
     assert.equal((await api('/models', { key })).status, 401);
@@ -72,6 +74,8 @@ describe('admin token API', () => {
     assert.equal(unexposed.status, 422);
     const bad = await api('/admin/keys', { key: manager, method: 'POST', body: { name: 'x', scopes: [{ model: 'res.partner', operations: ['fly'] }] } });
     assert.equal(bad.status, 400);
+    const clientWebhooks = await api('/admin/oauth-clients', { key: manager, method: 'POST', body: { name: 'x', allow_webhooks: true } });
+    assert.equal(clientWebhooks.status, 400);
   });
 
   it('manages OAuth clients and issued tokens', async () => {

@@ -82,6 +82,7 @@ const credentialFields = {
   notes: z.string().max(10_000).nullable().optional(),
   scopes: z.array(scopeBody).max(500).optional(),
   token_lifetime: z.number().int().min(60).max(86_400).optional(),
+  allow_webhooks: z.boolean().optional(),
 };
 
 export const createBody = z.strictObject({ ...credentialFields, user_id: z.number().int().positive().optional() });
@@ -92,6 +93,11 @@ export function toOdooValues(resource: AdminResource, body: Record<string, unkno
   if ('token_lifetime' in body && resource !== OAUTH_CLIENTS) {
     throw errors.badRequest('invalid_body', 'token_lifetime applies to OAuth clients only.', {
       errors: [{ field: 'token_lifetime', message: 'not a field of this resource' }],
+    });
+  }
+  if ('allow_webhooks' in body && resource !== KEYS) {
+    throw errors.badRequest('invalid_body', 'allow_webhooks applies to API keys only.', {
+      errors: [{ field: 'allow_webhooks', message: 'not a field of this resource' }],
     });
   }
   const values: Record<string, unknown> = { ...body };

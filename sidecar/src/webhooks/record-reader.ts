@@ -1,0 +1,82 @@
+/**
+ * Reads the records of a batch of events for one webhook, as the webhook's
+ * user, in one bridge call: the ids AND the webhook's domain AND the grant's
+ * domains (the exposed model's, and the key's scope when an API key created
+ * the webhook), with the payload fields narrowed by the grant's field rules.
+ * Values are shaped as the REST API shapes them (values/record-values.ts).
+ */
+import { parseDomain } from '../config/compile-grants.js';
+import type { GatewayConfigCache } from '../config/gateway-config-cache.js';
+import type { BridgeClient } from '../odoo/bridge-client.js';
+import { BridgeError, BridgeUnavailableError } from '../odoo/bridge-types.js';
+import type { FieldMetadataCache } from '../odoo/field-metadata.js';
+import type { Logger } from '../observability/logger.js';
+import { isFieldAllowed } from '../policy/authorize.js';
+import type { ModelGrant } from '../policy/types.js';
+import { andDomains } from '../query/domain.js';
+import { defaultFields } from '../query/fields.js';
+import { flatShape, toApiRecord } from '../values/record-values.js';
+import type { WebhookRow } from './types.js';
+
+/** Odoo failures that say nothing about the record: the events wait and are read again. */
+const RETRIED_KINDS: ReadonlySet<string> = new Set(['concurrency', 'signature', 'internal']);
+
+export interface RecordReaderServices {
+  bridge: BridgeClient;
+  fieldMetadata: FieldMetadataCache;
+  config: GatewayConfigCache;
+  log: Logger;
+}
+
+/** The records found, by id; or why none can be read (every event is skipped); or Odoo is away (retry later). */
+export type RecordReadResult =
+  | { kind: 'records'; records: Map<number, Record<string, unknown>> }
+  | { kind: 'unreadable'; reason: string }
+  | { kind: 'unavailable'; reason: string };
+
+/** The grant bounding the payload: the creating key's, or the exposed model's for a backend webhook. */
+export function webhookGrant(webhook: WebhookRow, config: GatewayConfigCache): ModelGrant | string {
+  const compiled = config.config;
+  if (webhook.keyId === null) {
+    return compiled.userGrants.get(webhook.model) ?? `${webhook.model} is not exposed`;
+  }
+  const key = [...compiled.keysByPrefix.values()].find((candidate) => candidate.row.id === webhook.keyId);
+  if (!key) return 'the API key that created the webhook is no longer active';
+  const grant = key.grants.get(webhook.model);
+  if (!grant?.operations.read) return `the webhook's API key may no longer read ${webhook.model}`;
+  return grant;
+}
+
+export async function readEventRecords(webhook: WebhookRow, ids: readonly number[], services: RecordReaderServices): Promise<RecordReadResult> {
+  const grant = webhookGrant(webhook, services.config);
+  if (typeof grant === 'string') return { kind: 'unreadable', reason: grant };
+  const domain = parseDomain(webhook.domainJson, services.log, `rest.gateway.webhook ${webhook.id}`);
+  if (domain === null) return { kind: 'unreadable', reason: "the webhook's domain is unreadable" };
+  try {
+    const fields = await services.fieldMetadata.get(webhook.userId, webhook.model);
+    if (!fields) return { kind: 'unreadable', reason: `${webhook.model} does not exist for the webhook's user` };
+    const wanted = webhook.payloadFields ?? defaultFields({ grant, fields });
+    const names = ['id', ...wanted.filter((name) => name !== 'id' && fields.has(name) && isFieldAllowed(grant.fields, name))];
+    const { results } = await services.bridge.run({
+      uid: webhook.userId,
+      // an archived record is still the record: its archiving is an update like another
+      context: { active_test: false },
+      readonly: true,
+      operations: [{
+        model: webhook.model,
+        method: 'search_read',
+        kwargs: { domain: andDomains([['id', 'in', [...ids]]], domain, ...grant.domains), fields: names },
+      }],
+    });
+    const shape = flatShape(fields);
+    const records = new Map<number, Record<string, unknown>>();
+    for (const raw of (results[0] ?? []) as Array<Record<string, unknown>>) {
+      records.set(Number(raw.id), toApiRecord(raw, shape, { binary: 'base64' }));
+    }
+    return { kind: 'records', records };
+  } catch (error) {
+    if (error instanceof BridgeError && !RETRIED_KINDS.has(error.kind)) return { kind: 'unreadable', reason: `not readable: ${error.message}` };
+    if (error instanceof BridgeUnavailableError || error instanceof BridgeError) return { kind: 'unavailable', reason: error.message };
+    throw error;
+  }
+}
