@@ -10,16 +10,12 @@
  * so these tests give their keys small explicit limits.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setParam, sleep, sql } from './support/auth.js';
 import { createKey } from './support/fixtures.js';
+import { freePort, startSidecar, stopSidecars } from './support/sidecar-process.js';
 import { api, eventually, stack, type ApiResponse } from './support/stack.js';
 
-const ENTRY = join(import.meta.dirname, '..', '..', 'dist', 'server.js');
 const COUNTERS = 'rest_gateway_rate_counter';
 
 function assertRateLimitHeaders(r: ApiResponse, label: string): void {
@@ -45,35 +41,7 @@ async function limitedKey(limit: number): Promise<string> {
   return key;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-const children: ChildProcess[] = [];
-after(async () => {
-  for (const child of children) {
-    child.kill('SIGTERM');
-    if (child.exitCode === null) await once(child, 'exit');
-  }
-});
-
-/** Starts another sidecar process on the stack's database; answers its origin once it is up. */
-async function startSidecar(odooUrl = stack.odoo_url): Promise<string> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [ENTRY], {
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: stack.database_url, ODOO_URL: odooUrl, ODOO_DB: stack.db, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: 'ignore',
-  });
-  children.push(child);
-  const origin = `http://127.0.0.1:${port}`;
-  await eventually(() => fetch(`${origin}/healthz`).then((r) => r.ok, () => false), (ok) => ok, 15_000);
-  return origin;
-}
+after(stopSidecars);
 
 /** The database's count of a key's requests in the current window. */
 async function storedCount(keyId: number): Promise<number> {
@@ -102,7 +70,7 @@ describe('rate limit headers', () => {
 
   it('are on 5xx answers (a sidecar whose Odoo is unreachable)', async () => {
     const unreachableOdoo = `http://127.0.0.1:${await freePort()}`;
-    const origin = await startSidecar(unreachableOdoo);
+    const { origin } = await startSidecar({ env: { ODOO_URL: unreachableOdoo }, waitFor: '/healthz' });
     const failed = await api(`${origin}/api/v1/res.partner/count`);
     assert.ok(failed.status >= 500 && failed.status <= 504, `status ${failed.status}`);
     assert.match(failed.headers.get('content-type') ?? '', /application\/problem\+json/);
@@ -225,7 +193,7 @@ describe('database backend across processes', () => {
   let second = '';
 
   it('shares one key\'s count between two sidecars', async () => {
-    second = await startSidecar();
+    second = (await startSidecar()).origin;
     await awaitRoomInWindow();
     const key = await limitedKey(6);
     const first = await api('/res.partner/count', { key });

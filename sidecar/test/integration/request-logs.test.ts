@@ -6,11 +6,7 @@
  * SIGTERM, and the chunked retention purge on a million rows.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createDb, type Db } from '../../src/db/knex.js';
@@ -18,9 +14,9 @@ import { insertRequestLogBatch, type RequestLogEntry } from '../../src/db/reques
 import { purgeRequestLogs } from '../../src/jobs/purge-request-logs.js';
 import { adminToken, createOAuthClient, formPost, login, relaxLoginCooldown, setParam, sleep, sql } from './support/auth.js';
 import { createKey, createUser, unique } from './support/fixtures.js';
+import { startSidecar, stopSidecars } from './support/sidecar-process.js';
 import { api, eventually, stack } from './support/stack.js';
 
-const ENTRY = join(import.meta.dirname, '..', '..', 'dist', 'server.js');
 const MODE_PARAM = 'rest_gateway.request_log_mode';
 
 interface LogRow {
@@ -74,15 +70,6 @@ async function setMode(mode: string): Promise<void> {
 
 function assertNoSecret(row: LogRow, secrets: string[]): void {
   for (const secret of secrets) assert.ok(!row.row_text.includes(secret), `a secret leaked into the log row of ${row.path}: ${row.row_text}`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
 }
 
 before(async () => {
@@ -344,30 +331,12 @@ describe('DELETE /admin/request-logs', () => {
 });
 
 describe('shutdown', () => {
-  const children: ChildProcess[] = [];
-  after(async () => {
-    for (const child of children) {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await once(child, 'exit');
-      }
-    }
-  });
+  after(stopSidecars);
 
   it('writes every request answered before SIGTERM', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, [ENTRY], {
-      env: {
-        PATH: process.env.PATH ?? '', DATABASE_URL: stack.database_url, ODOO_URL: stack.odoo_url, ODOO_DB: stack.db,
-        PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_DRAIN_MS: '0',
-      },
-      stdio: 'ignore',
-    });
-    children.push(child);
-    const second = `http://127.0.0.1:${port}`;
-    await eventually(() => fetch(`${second}/readyz`).then((r) => r.ok, () => false), (ok) => ok, 15_000);
+    const child = await startSidecar({ env: { SHUTDOWN_DRAIN_MS: '0' } });
+    const second = child.origin;
     const ids = Array.from({ length: 40 }, () => `sigterm-${randomUUID()}`);
-    const exited = once(child, 'exit');
     const answers = ids.map((id, i) =>
       fetch(`${second}/api/v1/${i % 2 ? 'res.partner/count' : 'models'}`, { headers: { Authorization: `Bearer ${stack.api_key}`, 'X-Request-ID': id } }).then(
         (r) => r.status,
@@ -375,9 +344,9 @@ describe('shutdown', () => {
       ),
     );
     await sleep(30);
-    child.kill('SIGTERM');
+    const exited = child.stop('SIGTERM');
     const statuses = await Promise.all(answers);
-    const [code] = (await exited) as [number | null];
+    const code = await exited;
     assert.equal(code, 0, 'a clean exit');
     const answered = ids.filter((_, i) => statuses[i] === 200);
     assert.ok(answered.length > 0, `statuses: ${statuses.join(',')}`);
