@@ -56,11 +56,22 @@ class RestGatewayWebhookEvent(models.Model):
 
     def init(self):
         cr = self.env.cr
-        # the claim: due pending events in id order
+        # The writing transaction (pg_current_xact_id(), 64 bits, as in
+        # rest_gateway_change: the ORM's Integer is int4), set by the capture
+        # trigger, which folds later changes of a record in that transaction
+        # into the event it already queued (docs/decisions.md D-W2).
+        cr.execute("ALTER TABLE rest_gateway_webhook_event ADD COLUMN IF NOT EXISTS txid bigint")
+        # the trigger's fold: this transaction's pending events of a record
         cr.execute("""
-            CREATE INDEX IF NOT EXISTS rest_gateway_webhook_event_pending_index
-                ON rest_gateway_webhook_event (next_attempt_at, id) WHERE state = 'pending'
+            CREATE INDEX IF NOT EXISTS rest_gateway_webhook_event_txid_index
+                ON rest_gateway_webhook_event (res_id, txid) WHERE state = 'pending'
         """)
+        # the claim: each active webhook's due events in id order (D-W3)
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS rest_gateway_webhook_event_due_index
+                ON rest_gateway_webhook_event (webhook_id, id) WHERE state IN ('pending', 'delivering')
+        """)
+        cr.execute("DROP INDEX IF EXISTS rest_gateway_webhook_event_pending_index")
         # the claim: deliveries whose sender stopped
         cr.execute("""
             CREATE INDEX IF NOT EXISTS rest_gateway_webhook_event_lease_index

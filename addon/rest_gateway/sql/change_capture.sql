@@ -39,6 +39,11 @@ DECLARE
     -- 'restored') and how many outbox rows it queued.
     hook_event varchar;
     queued integer;
+    -- the records the events are about, and the (webhook, record) pairs an
+    -- event of this transaction already answers for (see "Folding" below)
+    record_ids integer[];
+    fold_id integer;
+    taken bigint[];
 BEGIN
     IF TG_NARGS = 3 THEN
         -- Look the children up first: most parent rows have none (a partner
@@ -85,8 +90,21 @@ BEGIN
 
     -- Webhooks (docs/data-model.md, "Webhooks"): one outbox row per active
     -- subscription of the model whose event flag matches, in the writing
-    -- transaction. A model without webhooks costs one index probe
-    -- (rest_gateway_webhook_active_model_index) that finds nothing.
+    -- transaction, and at most one per webhook, record and transaction: a
+    -- later change of a record folds into the event the transaction already
+    -- queued for it (docs/decisions.md D-W2). A model without webhooks costs
+    -- one index probe (rest_gateway_webhook_active_model_index) that finds
+    -- nothing.
+    PERFORM 1
+       FROM rest_gateway_webhook AS hook
+      WHERE hook.active
+        AND hook.model = TG_ARGV[0]
+        AND hook.secret IS NOT NULL  -- nothing to sign with until a secret is generated
+      LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+
     IF TG_OP = 'INSERT' THEN
         hook_event := 'created';
     ELSIF TG_OP = 'DELETE' THEN
@@ -98,18 +116,80 @@ BEGIN
     ELSE
         hook_event := 'updated';
     END IF;
+    record_ids := CASE
+        WHEN TG_NARGS = 3 THEN child_ids
+        WHEN TG_OP = 'DELETE' THEN ARRAY[OLD.id]
+        ELSE ARRAY[NEW.id]
+    END;
+
+    -- Folding. This transaction's events are uncommitted, so still pending
+    -- and unseen by any sidecar; a rolled-back savepoint undoes the fold
+    -- with the change. `taken` gets the (webhook, record) pairs whose change
+    -- an event of this transaction took in (or cancelled), as
+    -- webhook_id << 32 | res_id, which then queue nothing new.
+    IF TG_OP = 'DELETE' THEN
+        -- Created then deleted: the record never existed outside this
+        -- transaction, so nothing is sent. An update or restore of a record
+        -- deleted in the same transaction becomes its deletion, or goes for
+        -- a webhook not subscribed to deletions (there is nothing to read).
+        WITH gone AS (
+            DELETE FROM rest_gateway_webhook_event AS e
+             USING rest_gateway_webhook AS hook
+             WHERE e.res_id = OLD.id AND e.txid = tx AND e.state = 'pending' AND e.model = TG_ARGV[0]
+               AND hook.id = e.webhook_id
+               AND (e.event = 'created' OR NOT hook.on_delete)
+            RETURNING e.webhook_id, e.res_id
+        ), became_deleted AS (
+            -- exactly the rows gone leaves (one statement must not touch a row twice)
+            UPDATE rest_gateway_webhook_event AS e
+               SET event = 'deleted', changed_fields = NULL
+              FROM rest_gateway_webhook AS hook
+             WHERE e.res_id = OLD.id AND e.txid = tx AND e.state = 'pending' AND e.model = TG_ARGV[0]
+               AND hook.id = e.webhook_id
+               AND e.event <> 'created' AND hook.on_delete
+            RETURNING e.webhook_id, e.res_id
+        )
+        SELECT array_agg((webhook_id::bigint << 32) | res_id) INTO taken
+          FROM (SELECT * FROM gone UNION ALL SELECT * FROM became_deleted) AS folded;
+    ELSIF TG_OP = 'UPDATE' THEN
+        -- A created event absorbs the updates of its transaction (the
+        -- subscriber reads the record as it is at delivery); an updated or
+        -- restored one takes the sorted union of the changed columns, and an
+        -- updated one becomes restored for a webhook subscribed to that.
+        -- One statement per record (a single one for most tables): with a
+        -- scalar res_id the cached generic plan is used, where an array
+        -- would have every row re-planned, which costs more than the fold.
+        FOREACH fold_id IN ARRAY record_ids LOOP
+            WITH folded AS (
+                UPDATE rest_gateway_webhook_event AS e
+                   SET event = CASE
+                           WHEN e.event = 'updated' AND hook_event = 'restored' AND hook.on_restore THEN 'restored'
+                           ELSE e.event
+                       END,
+                       changed_fields = CASE
+                           WHEN e.event = 'created' THEN NULL
+                           ELSE (SELECT jsonb_agg(DISTINCT name ORDER BY name)
+                                   FROM (SELECT jsonb_array_elements_text(coalesce(e.changed_fields, '[]'::jsonb))
+                                         UNION ALL
+                                         SELECT jsonb_array_elements_text(changed)) AS both_sets (name))
+                       END
+                  FROM rest_gateway_webhook AS hook
+                 WHERE e.res_id = fold_id AND e.txid = tx AND e.state = 'pending' AND e.model = TG_ARGV[0]
+                   AND hook.id = e.webhook_id
+                RETURNING e.webhook_id, e.res_id
+            )
+            SELECT taken || array_agg((webhook_id::bigint << 32) | res_id) INTO taken FROM folded;
+        END LOOP;
+    END IF;
+
     INSERT INTO rest_gateway_webhook_event
-           (webhook_id, model, res_id, event, changed_fields, created_at, state, attempts, next_attempt_at)
-    SELECT hook.id, TG_ARGV[0], record_id, hook_event, changed, stamp, 'pending', 0, stamp
+           (webhook_id, model, res_id, event, changed_fields, created_at, state, attempts, next_attempt_at, txid)
+    SELECT hook.id, TG_ARGV[0], record_id, hook_event, changed, stamp, 'pending', 0, stamp, tx
       FROM rest_gateway_webhook AS hook
-     CROSS JOIN unnest(CASE
-               WHEN TG_NARGS = 3 THEN child_ids
-               WHEN TG_OP = 'DELETE' THEN ARRAY[OLD.id]
-               ELSE ARRAY[NEW.id]
-           END) AS record_id
+     CROSS JOIN unnest(record_ids) AS record_id
      WHERE hook.active
        AND hook.model = TG_ARGV[0]
-       AND hook.secret IS NOT NULL  -- nothing to sign with until a secret is generated
+       AND hook.secret IS NOT NULL
        AND CASE hook_event
                WHEN 'created' THEN hook.on_create
                WHEN 'deleted' THEN hook.on_delete
@@ -120,6 +200,7 @@ BEGIN
                    OR hook.update_fields ?| ARRAY(SELECT jsonb_array_elements_text(changed))
                )
            END
+       AND (taken IS NULL OR ((hook.id::bigint << 32) | record_id) <> ALL(taken))
      ORDER BY hook.id, record_id;
     GET DIAGNOSTICS queued = ROW_COUNT;
     IF queued > 0 THEN

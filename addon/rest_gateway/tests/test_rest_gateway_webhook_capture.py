@@ -3,6 +3,8 @@
 
 The trigger writes in the test's own transaction, so each test reads the
 outbox back after ``flush_all()`` and everything is rolled back at the end.
+Changes of one record in one transaction fold into one event; a test stands
+for a commit between two changes with ``_end_transaction()``.
 """
 
 from odoo import Command
@@ -55,16 +57,28 @@ class TestRestGatewayWebhookCapture(WebhookTestMixin, RestGatewayCase):
             self.assertEqual((state, attempts, due), ("pending", 0, True))
         return [row[:3] for row in rows]
 
+    def _end_transaction(self):
+        """Make the events queued so far those of an earlier, committed transaction.
+
+        A test runs in one transaction, whose later changes of a record fold
+        into the event it queued; giving its events an older ``txid`` is what
+        a commit between the two changes would have done.
+        """
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE rest_gateway_webhook_event SET txid = txid - 1 WHERE txid = pg_current_xact_id()::text::bigint"
+        )
+
     def test_orm_create_update_archive_restore_delete(self):
         webhook = self._make_webhook(self.exposed, on_restore=True)
         industry = self.env["res.partner.industry"].create({"name": "RGW hook"})
-        self.env.flush_all()
+        self._end_transaction()
         industry.write({"name": "RGW hook 2"})
-        self.env.flush_all()
+        self._end_transaction()
         industry.action_archive()
-        self.env.flush_all()
+        self._end_transaction()
         industry.action_unarchive()
-        self.env.flush_all()
+        self._end_transaction()
         industry_id = industry.id
         industry.unlink()
         rows = self._events([industry_id])
@@ -83,11 +97,15 @@ class TestRestGatewayWebhookCapture(WebhookTestMixin, RestGatewayCase):
         self.env.cr.execute("INSERT INTO res_partner_industry (name, active) VALUES ('{\"en_US\": \"Raw\"}', true) RETURNING id")
         industry_id = self.env.cr.fetchone()[0]
         self.env.cr.execute("UPDATE res_partner_industry SET full_name = '{\"en_US\": \"Raw\"}' WHERE id = %s", [industry_id])
+        self._end_transaction()
         self.env.cr.execute("UPDATE res_partner_industry SET name = name WHERE id = %s", [industry_id])  # no-op
+        self.env.cr.execute("UPDATE res_partner_industry SET full_name = '{\"en_US\": \"Raw 2\"}' WHERE id = %s", [industry_id])
+        self.env.cr.execute("UPDATE res_partner_industry SET name = '{\"en_US\": \"Raw 2\"}' WHERE id = %s", [industry_id])
+        self._end_transaction()
         self.env.cr.execute("DELETE FROM res_partner_industry WHERE id = %s", [industry_id])
         self.assertEqual(self._events([industry_id]), [
-            (webhook.id, "created", None),
-            (webhook.id, "updated", ["full_name"]),
+            (webhook.id, "created", None),  # the update of the same transaction folded in
+            (webhook.id, "updated", ["full_name", "name"]),
             (webhook.id, "deleted", None),
         ])
 
@@ -141,6 +159,7 @@ class TestRestGatewayWebhookCapture(WebhookTestMixin, RestGatewayCase):
         on_name = self._make_webhook(users, update_field_ids=[Command.set(name_field.ids)])
         on_login = self._make_webhook(users, update_field_ids=[Command.set(login_field.ids)])
         user = self._make_user("rgw_hook_user")
+        self._end_transaction()
         before = self._events([user.id], "res.users")
         user.name = "RGW Hook Renamed"  # stored on the partner
         rows = self._events([user.id], "res.users")[len(before):]
@@ -159,3 +178,119 @@ class TestRestGatewayWebhookCapture(WebhookTestMixin, RestGatewayCase):
         self.exposed.active = False
         with self.assertRaises(ValidationError):
             self._make_webhook(self.exposed)
+
+    # ------------------------------------------------------------------
+    # One event per webhook, record and transaction
+    # ------------------------------------------------------------------
+
+    def _partner_webhook(self, **values):
+        partners = self._make_exposed_model("res.partner")
+        return self._make_webhook(partners, on_restore=True, **values)
+
+    def _change_rows(self, model, res_id):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT operation FROM rest_gateway_change WHERE model = %s AND res_id = %s ORDER BY id", [model, res_id],
+        )
+        return [operation for (operation,) in self.env.cr.fetchall()]
+
+    def test_orm_create_is_one_created_event(self):
+        webhook = self._partner_webhook()
+        partner = self.env["res.partner"].create({"name": "RGW one event", "email": "one@example.com"})
+        partner.write({"phone": "+32 2 000 00 00"})  # a later write of the same transaction
+        self.assertEqual(self._events([partner.id], "res.partner"), [(webhook.id, "created", None)])
+        # the change feed still has every statement
+        changes = self._change_rows("res.partner", partner.id)
+        self.assertEqual(changes[0], "create")
+        self.assertGreater(len(changes), 1)
+
+    def test_orm_write_is_one_updated_event_with_the_union(self):
+        partner = self.env["res.partner"].create({"name": "RGW union"})
+        webhook = self._partner_webhook()
+        partner.write({"email": "union@example.com", "comment": "first"})
+        self.env.flush_all()
+        partner.write({"street": "Rue de la Loi 16"})
+        self.env.flush_all()
+        partner.write({"comment": "second"})
+        rows = self._events([partner.id], "res.partner")
+        self.assertEqual(len(rows), 1)
+        hook, event, changed = rows[0]
+        self.assertEqual((hook, event), (webhook.id, "updated"))
+        self.assertEqual(changed, sorted(set(changed)))
+        self.assertLessEqual({"comment", "email", "street"}, set(changed))
+
+    def test_two_transactions_are_two_events(self):
+        webhook = self._make_webhook(self.exposed)
+        industry = self.env["res.partner.industry"].create({"name": "RGW twice"})
+        self._end_transaction()
+        industry.name = "RGW twice 2"
+        self._end_transaction()
+        industry.full_name = "RGW twice 3"
+        self.assertEqual(self._events([industry.id]), [
+            (webhook.id, "created", None),
+            (webhook.id, "updated", ["name"]),
+            (webhook.id, "updated", ["full_name"]),
+        ])
+
+    def test_create_then_delete_in_one_transaction_sends_nothing(self):
+        self._make_webhook(self.exposed)
+        industry = self.env["res.partner.industry"].create({"name": "RGW ephemeral"})
+        industry.name = "RGW ephemeral 2"
+        self.env.flush_all()
+        industry_id = industry.id
+        industry.unlink()
+        self.assertEqual(self._events([industry_id]), [])
+        # raw SQL, for a webhook only subscribed to creations
+        self.env.cr.execute("INSERT INTO res_partner_industry (name, active) VALUES ('{\"en_US\": \"Raw\"}', true) RETURNING id")
+        raw_id = self.env.cr.fetchone()[0]
+        self.env.cr.execute("DELETE FROM res_partner_industry WHERE id = %s", [raw_id])
+        self.assertEqual(self._events([raw_id]), [])
+
+    def test_update_then_delete_in_one_transaction_is_the_deletion(self):
+        webhook = self._make_webhook(self.exposed)
+        updates_only = self._make_webhook(self.exposed, on_delete=False)
+        industry = self.env["res.partner.industry"].create({"name": "RGW doomed"})
+        self._end_transaction()
+        created = self._events([industry.id])
+        industry.name = "RGW doomed 2"
+        self.env.flush_all()
+        industry_id = industry.id
+        industry.unlink()
+        rows = self._events([industry_id])[len(created):]
+        # the update goes for the webhook without deletions: the record cannot be read any more
+        self.assertEqual(rows, [(webhook.id, "deleted", None)])
+        self.assertNotIn(updates_only.id, {hook for hook, _e, _f in rows})
+
+    def test_restore_absorbs_the_updates_of_its_transaction(self):
+        webhook = self._make_webhook(self.exposed, on_restore=True)
+        industry = self.env["res.partner.industry"].create({"name": "RGW restore"})
+        industry.action_archive()
+        self._end_transaction()
+        before = self._events([industry.id])
+        industry.name = "RGW restore 2"
+        self.env.flush_all()
+        industry.action_unarchive()
+        self.env.flush_all()
+        industry.full_name = "RGW restore 3"
+        rows = self._events([industry.id])[len(before):]
+        self.assertEqual(rows, [(webhook.id, "restored", ["active", "full_name", "name"])])
+
+    def test_rolled_back_savepoint_undoes_the_fold(self):
+        webhook = self._make_webhook(self.exposed)
+        industry = self.env["res.partner.industry"].create({"name": "RGW savepoint"})
+        self._end_transaction()
+        industry.name = "RGW savepoint 2"
+        self.env.flush_all()
+        with self.assertRaises(ZeroDivisionError), self.env.cr.savepoint():
+            industry.full_name = "RGW savepoint 3"
+            self.env.flush_all()
+            self.assertEqual(self._events([industry.id])[-1], (webhook.id, "updated", ["full_name", "name"]))
+            industry.unlink()
+            self.env.flush_all()
+            self.assertEqual(self._events([industry.id])[-1], (webhook.id, "deleted", None))
+            1 / 0  # noqa: B018
+        self.env.invalidate_all()
+        self.assertEqual(self._events([industry.id]), [
+            (webhook.id, "created", None),
+            (webhook.id, "updated", ["name"]),
+        ])

@@ -26,37 +26,53 @@ interface EventRow {
 }
 
 /**
- * Claims up to `limit` due events in id order: pending ones whose time has
- * come and delivering ones whose lease passed (their sender stopped), of
- * active webhooks, unless an earlier event of the same webhook and record is
- * still pending or delivering (events of one record go out in commit order).
- * Each claimed event becomes `delivering` with a lease of the webhook's
- * timeout plus `leaseMarginSeconds`, and its attempt is counted.
+ * Claims up to `limit` due events: pending ones whose time has come and
+ * delivering ones whose lease passed (their sender stopped), unless an
+ * earlier event of the same webhook and record is still pending or
+ * delivering (events of one record go out in commit order). The claim starts
+ * from the active webhooks with a secret and takes, in id order, at most a
+ * share of `limit` (divided evenly between them) from each, through the
+ * partial index `(webhook_id, id)` of pending and delivering events: one
+ * webhook's backlog neither delays the others nor, once the webhook is
+ * inactive, costs any claim a scan. Each claimed event becomes `delivering`
+ * with a lease of the webhook's timeout plus `leaseMarginSeconds`, and its
+ * attempt is counted.
  */
 export async function claimWebhookEvents(db: Db, limit: number, leaseMarginSeconds: number): Promise<ClaimedEvent[]> {
   const result = await db.raw<{ rows: EventRow[] }>(
-    `WITH due AS (
-          SELECT e.id
-            FROM rest_gateway_webhook_event AS e
-            JOIN rest_gateway_webhook AS w ON w.id = e.webhook_id
+    `WITH hooks AS (
+          SELECT w.id, w.timeout
+            FROM rest_gateway_webhook AS w
            WHERE w.active AND w.secret IS NOT NULL
-             AND ((e.state = 'pending' AND e.next_attempt_at <= ${NOW})
-                  OR (e.state = 'delivering' AND e.lease_until < ${NOW}))
-             AND NOT EXISTS (
-                  SELECT 1 FROM rest_gateway_webhook_event AS p
-                   WHERE p.webhook_id = e.webhook_id AND p.model = e.model AND p.res_id = e.res_id
-                     AND p.id < e.id AND p.state IN ('pending', 'delivering'))
-           ORDER BY e.id
+     ), share AS (
+          SELECT ceil(?::float8 / greatest(count(*), 1))::int AS per_webhook FROM hooks
+     ), due AS (
+          SELECT e.id, h.timeout
+            FROM hooks AS h
+           CROSS JOIN share
+           CROSS JOIN LATERAL (
+                SELECT e.id
+                  FROM rest_gateway_webhook_event AS e
+                 WHERE e.webhook_id = h.id
+                   AND ((e.state = 'pending' AND e.next_attempt_at <= ${NOW})
+                        OR (e.state = 'delivering' AND e.lease_until < ${NOW}))
+                   AND NOT EXISTS (
+                        SELECT 1 FROM rest_gateway_webhook_event AS p
+                         WHERE p.webhook_id = e.webhook_id AND p.model = e.model AND p.res_id = e.res_id
+                           AND p.id < e.id AND p.state IN ('pending', 'delivering'))
+                 ORDER BY e.id
+                 LIMIT share.per_webhook
+                 FOR UPDATE SKIP LOCKED
+           ) AS e
            LIMIT ?
-           FOR UPDATE OF e SKIP LOCKED
      )
      UPDATE rest_gateway_webhook_event AS e
         SET state = 'delivering', attempts = e.attempts + 1,
-            lease_until = ${NOW} + make_interval(secs => w.timeout + ?)
-       FROM due, rest_gateway_webhook AS w
-      WHERE e.id = due.id AND w.id = e.webhook_id
+            lease_until = ${NOW} + make_interval(secs => due.timeout + ?)
+       FROM due
+      WHERE e.id = due.id
       RETURNING e.id, e.webhook_id, e.model, e.res_id, e.event, e.changed_fields, e.created_at, e.attempts`,
-    [limit, leaseMarginSeconds],
+    [limit, limit, leaseMarginSeconds],
   );
   return result.rows
     .map((row) => ({

@@ -8,39 +8,15 @@
  * to their lease.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { unique } from './support/fixtures.js';
-import { admin, eventually, stack } from './support/stack.js';
+import { startSidecar, stopSidecars } from './support/sidecar-process.js';
+import { admin } from './support/stack.js';
 import { archiveAllWebhooks, closeSql, createWebhook, eventsSettled, Receiver, sql, webhookEvents } from './support/webhooks.js';
 
-const ENTRY = join(import.meta.dirname, '..', '..', 'dist', 'server.js');
 const receiver = new Receiver();
 let baseUrl = '';
-const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-async function startSidecar(): Promise<ChildProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [ENTRY], {
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: stack.database_url, ODOO_URL: stack.odoo_url, ODOO_DB: stack.db, PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_DRAIN_MS: '0' },
-    stdio: 'ignore',
-  });
-  children.push(child);
-  await eventually(() => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false), (ok) => ok, 15_000);
-  return child;
-}
+const SIDECAR = { env: { SHUTDOWN_DRAIN_MS: '0' } };
 
 async function createPartners(count: number, label: string): Promise<number[]> {
   return (await admin()).execute<number[]>('res.partner', 'create', [Array.from({ length: count }, (_, i) => ({ name: `${label}-${i}` }))]);
@@ -51,12 +27,7 @@ before(async () => {
   await archiveAllWebhooks();
 });
 after(async () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
-  }
+  await stopSidecars();
   await archiveAllWebhooks();
   await receiver.stop();
   await closeSql();
@@ -67,15 +38,14 @@ describe('webhook delivery and sidecar crashes', () => {
     const path = `/${unique('crash')}`;
     receiver.fallback = { status: 200, body: 'ok', delayMs: 1_000 };
     const { id } = await createWebhook({ url: `${baseUrl}${path}`, values: { timeout: 5 } });
-    const victim = await startSidecar();
+    const victim = await startSidecar(SIDECAR);
     const ids = await createPartners(300, unique('crash'));
     // both sidecars have claimed and are waiting on the slow receiver
     await receiver.waitFor((rs) => rs.filter((r) => r.url === path).length >= 20, 20_000);
     const inFlight = (await webhookEvents(id)).filter((e) => e.state === 'delivering').length;
     assert.ok(inFlight > 64, `only ${inFlight} deliveries in flight: the test sidecar took none`);
-    victim.kill('SIGKILL');
-    await once(victim, 'exit');
-    await startSidecar();
+    await victim.stop('SIGKILL');
+    await startSidecar(SIDECAR);
 
     const events = await eventsSettled(id, (rows) => rows.length === ids.length && rows.every((r) => r.state === 'delivered'), 60_000);
     assert.deepEqual(
@@ -94,12 +64,10 @@ describe('webhook delivery and sidecar crashes', () => {
     const path = `/${unique('term')}`;
     receiver.fallback = { status: 200, body: 'ok', delayMs: 1_500 };
     const { id } = await createWebhook({ url: `${baseUrl}${path}`, values: { timeout: 10 } });
-    const child = await startSidecar();
+    const child = await startSidecar(SIDECAR);
     await createPartners(200, unique('term'));
     await receiver.waitFor((rs) => rs.filter((r) => r.url === path).length >= 10, 20_000);
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-    assert.equal(child.exitCode, 0);
+    assert.equal(await child.stop('SIGTERM'), 0);
     // with a 20 s lease, only deliveries finished before the exit can be done within a few seconds
     const events = await eventsSettled(id, (rows) => rows.every((r) => r.state === 'delivered'), 10_000);
     assert.deepEqual(events.filter((e) => e.state !== 'delivered').map((e) => `${e.id}:${e.state}`), []);

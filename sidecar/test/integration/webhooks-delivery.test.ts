@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { unique } from './support/fixtures.js';
-import { admin } from './support/stack.js';
+import { admin, api } from './support/stack.js';
 import {
   archiveAllWebhooks, closeSql, createPartner, createWebhook, eventsSettled, Receiver, sql, webhookAttempts, webhookEvents, writePartner,
   type ReceivedRequest,
@@ -68,6 +68,23 @@ describe('webhook delivery', () => {
     assert.equal(attempts.length, 1);
     assert.equal(attempts[0]?.status, 200);
     assert.equal(attempts[0]?.response_excerpt, 'ok');
+  });
+
+  it('sends one created event for a record created through the REST API (its same-transaction updates fold in)', async () => {
+    const path = `/${unique('once')}`;
+    const { id } = await createWebhook({ url: `${baseUrl}${path}`, events: ['created', 'updated'] });
+    const created = await api<{ id: number }>('/res.partner', { method: 'POST', body: { name: unique('rest'), email: 'once@example.com' } });
+    assert.equal(created.status, 201, created.text);
+    const [event] = await eventsSettled(id, (rows) => rows.length > 0 && rows.every((r) => r.state === 'delivered'));
+    assert.equal(event?.event, 'created');
+    // the change feed has the INSERT and the computed columns' UPDATE of the same transaction
+    const changes = await sql('SELECT operation FROM rest_gateway_change WHERE model = $1 AND res_id = $2', ['res.partner', event?.res_id]);
+    assert.ok(changes.length > 1, `${changes.length} change rows`);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // time for a second delivery, were there one
+    assert.equal((await webhookEvents(id)).length, 1);
+    const requests = forHook(path)(receiver.requests);
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0]?.json.type, 'res.partner.created');
   });
 
   it('sends updated with changed_fields and deleted with a null record', async () => {

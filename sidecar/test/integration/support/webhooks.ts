@@ -94,7 +94,7 @@ export class Receiver {
 export interface WebhookSpec {
   url: string;
   model?: string;
-  /** Default: created only (an ORM create also writes computed columns just after its INSERT: an update). */
+  /** Default: created only. */
   events?: Array<'created' | 'updated' | 'deleted' | 'restored'>;
   allowPrivate?: boolean;
   values?: Record<string, unknown>;
