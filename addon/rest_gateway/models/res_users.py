@@ -25,6 +25,11 @@ ME_GROUPS = (
 class ResUsers(models.Model):
     _inherit = "res.users"
 
+    def unlink(self):
+        # the request log has no foreign keys (docs/decisions.md D-L2)
+        self.env["rest.gateway.request.log"].sudo()._forget_references("user_id", self.ids)
+        return super().unlink()
+
     @api.model
     def rest_gateway_me(self):
         """The acting user's profile for the API."""

@@ -181,6 +181,11 @@ class RestGatewayOAuthClient(models.Model):
     # API (called through the bridge as the acting user)
     # ------------------------------------------------------------------
 
+    def unlink(self):
+        # the request log has no foreign keys (docs/decisions.md D-L2)
+        self.env["rest.gateway.request.log"].sudo()._forget_references("client_id", self.ids)
+        return super().unlink()
+
     @api.model
     def _get_api_extra_fields(self):
         return ("token_lifetime",)

@@ -148,6 +148,22 @@ class TestRestGatewayRequestLog(RestGatewayCase):
                 )
                 self.assertEqual(sum(g["request_count:sum"] for g in groups), 3)
 
+    def test_deleting_a_key_empties_its_references(self):
+        """No foreign keys: unlink does their ON DELETE SET NULL, so the backend still reads the row."""
+        key = self.env["rest.gateway.key"].create({"name": "gone", "user_id": self.manager.id})
+        self._insert_logs(1)
+        self.env.cr.execute(SQL(
+            "UPDATE rest_gateway_request_log SET key_id = %s, user_id = %s WHERE request_id = 'req-1'",
+            key.id, self.manager.id,
+        ))
+        key.unlink()
+        entry = self.Log.with_user(self.manager).search([("request_id", "=", "req-1")])
+        self.env.cr.execute(SQL("SELECT key_id FROM rest_gateway_request_log WHERE id = %s", entry.id))
+        self.assertIsNone(self.env.cr.fetchone()[0])
+        [values] = entry.web_read({"key_id": {"fields": {"display_name": {}}}, "user_id": {"fields": {"display_name": {}}}})
+        self.assertFalse(values["key_id"])
+        self.assertEqual(values["user_id"]["id"], self.manager.id)
+
     def test_indexes(self):
         self.env.cr.execute(SQL(
             "SELECT indexdef FROM pg_indexes WHERE tablename = %s", "rest_gateway_request_log",

@@ -85,8 +85,9 @@ function toRecord(entry: RequestLogEntry): Record<string, unknown> {
 /**
  * Inserts the batch's logged entries and adds every entry to its hour's
  * statistics row, in one statement (the batch travels as one jsonb
- * parameter). References to users, keys and clients deleted meanwhile
- * become null rather than failing the batch. Statistics rows are upserted
+ * parameter). Log rows keep the user, key and client ids as they were (the
+ * log table has no foreign keys, D-L2); a statistics row's key or client
+ * deleted meanwhile becomes null rather than failing the batch. Statistics rows are upserted
  * in (hour, bucket) order so that two sidecars never deadlock on them.
  */
 export async function insertRequestLogBatch(db: Db, entries: readonly RequestLogEntry[]): Promise<BatchResult> {
@@ -97,9 +98,7 @@ export async function insertRequestLogBatch(db: Db, entries: readonly RequestLog
                  r.operation, r.model, r.auth_kind, r.client_address, r.origin, r.user_agent, r.status,
                  r.status_class, r.duration_ms, r.odoo_ms, r.error_code, r.error_message, r.request_size,
                  r.response_size, r.request_summary, r.response_summary, r.logged,
-                 (SELECT u.id FROM res_users AS u WHERE u.id = r.user_id) AS user_id,
-                 (SELECT k.id FROM rest_gateway_key AS k WHERE k.id = r.key_id) AS key_id,
-                 (SELECT c.id FROM rest_gateway_oauth_client AS c WHERE c.id = r.client_id) AS client_id
+                 r.user_id, r.key_id, r.client_id
             FROM jsonb_to_recordset(?::jsonb) AS r(
                  logged_at timestamptz, request_id varchar, method varchar, path varchar, endpoint varchar,
                  operation varchar, model varchar, auth_kind varchar, user_id integer, key_id integer,
@@ -121,12 +120,17 @@ export async function insertRequestLogBatch(db: Db, entries: readonly RequestLog
           INSERT INTO rest_gateway_request_stat AS s (
                  hour, bucket, endpoint, method, model, status, status_class, key_id, client_id,
                  request_count, error_count, duration_sum_ms, duration_max_ms, odoo_ms_sum)
-          SELECT date_trunc('hour', logged_at),
-                 concat_ws('|', endpoint, coalesce(model, ''), coalesce(key_id::text, ''), coalesce(client_id::text, ''), status::text),
-                 endpoint, method, model, status, status_class, key_id, client_id,
-                 count(*), count(*) FILTER (WHERE status >= 400), sum(duration_ms), max(duration_ms), sum(odoo_ms)
-            FROM input
-           GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+          SELECT g.hour, g.bucket, g.endpoint, g.method, g.model, g.status, g.status_class,
+                 (SELECT k.id FROM rest_gateway_key AS k WHERE k.id = g.key_id),
+                 (SELECT c.id FROM rest_gateway_oauth_client AS c WHERE c.id = g.client_id),
+                 g.request_count, g.error_count, g.duration_sum_ms, g.duration_max_ms, g.odoo_ms_sum
+            FROM (SELECT date_trunc('hour', logged_at) AS hour,
+                         concat_ws('|', endpoint, coalesce(model, ''), coalesce(key_id::text, ''), coalesce(client_id::text, ''), status::text) AS bucket,
+                         endpoint, method, model, status, status_class, key_id, client_id,
+                         count(*) AS request_count, count(*) FILTER (WHERE status >= 400) AS error_count,
+                         sum(duration_ms) AS duration_sum_ms, max(duration_ms) AS duration_max_ms, sum(odoo_ms) AS odoo_ms_sum
+                    FROM input
+                   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) AS g
            ORDER BY 1, 2
           ON CONFLICT (hour, bucket) DO UPDATE
              SET request_count = s.request_count + EXCLUDED.request_count,
