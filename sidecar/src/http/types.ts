@@ -41,6 +41,11 @@ export interface ApiState {
   principal?: Principal;
   /** http/odoo-context.ts: language and companies the request acts in. */
   odooContext?: BridgeContext;
+  /**
+   * Routes that identify the caller themselves (log in, OAuth token): who it
+   * turned out to be, for the request log (requestlog/middleware.ts).
+   */
+  identified?: { authKind: 'session' | 'oauth'; userId: number; clientId: number | null };
   /** ratelimit/middleware.ts: the count behind the rate-limit headers. */
   rateLimit?: RateLimitDecision;
 }

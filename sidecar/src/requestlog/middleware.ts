@@ -47,6 +47,8 @@ export function buildEntry(ctx: ApiContext, loggedAt: Date, durationMs: number, 
   const match = ctx as unknown as RouterMatch;
   const route = typeof match._matchedRoute === 'string' ? match._matchedRoute : null;
   const principal = ctx.state.principal;
+  // log in and the OAuth token route have no principal: they say who the caller was
+  const identified = ctx.state.identified;
   const status = ctx.status;
   const model = typeof ctx.params?.model === 'string' && route?.includes(':model') ? cap(ctx.params.model, MODEL_MAX_CHARS) : null;
   const error = status >= 400;
@@ -59,10 +61,10 @@ export function buildEntry(ctx: ApiContext, loggedAt: Date, durationMs: number, 
     endpoint: `${ctx.method} ${route ?? '(no route)'}`,
     operation: route ? (match._matchedRouteName ?? null) : null,
     model,
-    authKind: principal?.kind ?? null,
-    userId: principal?.user.id ?? null,
+    authKind: principal?.kind ?? identified?.authKind ?? null,
+    userId: principal?.user.id ?? identified?.userId ?? null,
     keyId: principal?.kind === 'api_key' ? principal.credentialId : null,
-    clientId: principal?.kind === 'oauth' ? principal.credentialId : null,
+    clientId: principal?.kind === 'oauth' ? principal.credentialId : (identified?.clientId ?? null),
     clientAddress: ctx.state.clientAddress ?? ctx.ip ?? null,
     origin: header(ctx, 'Origin'),
     userAgent: header(ctx, 'User-Agent'),

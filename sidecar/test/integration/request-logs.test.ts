@@ -185,6 +185,9 @@ describe('a log row for every kind of request', () => {
     assert.deepEqual([row('tooMany').status, row('tooMany').error_code], [429, 'rate_limited']);
     assert.deepEqual([row('oauthRead').auth_kind, row('oauthRead').client_id], ['oauth', client.id]);
     assert.equal(row('oauthToken').operation, 'oauthToken');
+    assert.deepEqual([row('oauthToken').auth_kind, row('oauthToken').client_id], ['oauth', client.id]);
+    assert.deepEqual([row('login').auth_kind, row('login').user_id], ['session', user.id]);
+    assert.equal(row('badLogin').user_id, null);
     assert.equal(row('oauthToken').request_summary, null, 'form bodies are not summarized');
     assert.match(row('login').request_summary ?? '', /"password":"\[REDACTED\]"/);
     assert.match(row('login').response_summary ?? '', /"token":"\[REDACTED\]"/);

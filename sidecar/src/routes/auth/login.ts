@@ -22,6 +22,7 @@ export const login: RouteDefinition = {
   async handler(ctx, services) {
     const { login: name, password } = parseJsonBody(ctx, body);
     const { uid, user } = await services.auth.odooAuth.authenticate(name, password, ctx.state.clientAddress);
+    ctx.state.identified = { authKind: 'session', userId: uid, clientId: null };
     const lifetime = services.config.config.settings.sessionLifetime;
     const expiresAt = new Date(Date.now() + lifetime * 1000);
     const token = newIssuedToken('session');

@@ -24,6 +24,7 @@ export const issueToken: RouteDefinition = {
       const params = await readFormParams(ctx);
       const config = services.config.config;
       const client = authenticateClient(ctx, params, config, { clientAddress: ctx.state.clientAddress, origin: ctx.get('Origin') });
+      ctx.state.identified = { authKind: 'oauth', userId: client.row.userId, clientId: client.row.id };
       const grantType = params.get('grant_type');
       if (!grantType) throw new OAuthError('invalid_request', 'grant_type is required.');
       if (grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'Only client_credentials is supported.');
