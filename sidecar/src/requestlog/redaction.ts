@@ -21,10 +21,18 @@ const SENSITIVE_NAMES = new Set(['key', 'pin', 'otp', 'totp']);
 /** Names that contain a sensitive part but describe a secret rather than hold one. */
 const NOT_SECRETS = new Set(['token_type', 'token_lifetime']);
 
+/** Verdicts by key name: payloads repeat the same few names on every request. */
+const verdicts = new Map<string, boolean>();
+const MAX_REMEMBERED_NAMES = 10_000;
+
 export function isSensitiveKey(name: string): boolean {
+  const known = verdicts.get(name);
+  if (known !== undefined) return known;
   const normalized = name.toLowerCase().replace(/-/g, '_');
-  if (NOT_SECRETS.has(normalized)) return false;
-  return SENSITIVE_NAMES.has(normalized) || SENSITIVE_PARTS.some((part) => normalized.includes(part));
+  const sensitive = !NOT_SECRETS.has(normalized) && (SENSITIVE_NAMES.has(normalized) || SENSITIVE_PARTS.some((part) => normalized.includes(part)));
+  // bounded: names come from clients; past the bound the verdict is computed each time
+  if (verdicts.size < MAX_REMEMBERED_NAMES) verdicts.set(name, sensitive);
+  return sensitive;
 }
 
 /** A JSON-ready copy of `value` with every sensitive key's value replaced and sizes bounded. */
