@@ -2,7 +2,9 @@
 """Webhooks: secrets shown once and rotated, retrying events, the management
 API the sidecar calls through the bridge, and the backend views."""
 
+import importlib.util
 import re
+import unittest
 from unittest.mock import patch
 
 from odoo import Command, fields
@@ -10,6 +12,7 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.tests import tagged
 
 from .common import RestGatewayCase, RestGatewayHttpCase
+from .test_backend_ui import WAIT_FOR
 from .test_rest_gateway_webhook_capture import WebhookTestMixin
 
 SECRET_RE = r"^whsec_[A-Za-z0-9+/]{43}=$"
@@ -117,7 +120,7 @@ class TestRestGatewayWebhook(WebhookTestMixin, RestGatewayCase):
         self.assertEqual(event.state, "pending")
         with self.assertRaises(UserError):
             event.with_user(self.manager).action_retry()
-        event.write({"state": "dead", "attempts": 8, "last_error": "timeout"})
+        event.write({"state": "dead", "attempts": 8, "created_at": fields.Datetime.now(), "last_error": "timeout"})
         with self.assertRaises(AccessError):
             event.with_user(self.api_user).action_retry()
         event.with_user(self.manager).action_retry()
@@ -357,3 +360,63 @@ class TestRestGatewayWebhookBridge(RestGatewayHttpCase):
                 self.assertEqual(self._call(method, *args)["error"]["kind"], kind)
         webhook = self.env["rest.gateway.webhook"].browse(created["id"])
         self.assertEqual(webhook.url, "https://crm.example.com/hook")
+
+
+@tagged("post_install", "-at_install")
+@unittest.skipUnless(importlib.util.find_spec("websocket"), "Odoo's browser tests need python3-websocket")
+class TestWebhookUi(WebhookTestMixin, RestGatewayHttpCase):
+    """The webhook screens in a real browser: the secret is shown once, rotated, and dead events retried."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["rest.gateway.model"].with_context(active_test=False).search([("model", "=", "res.country")]).unlink()
+        cls.countries = cls._make_exposed_model("res.country")
+
+    def _run(self, path, steps):
+        code = f"""(async () => {{ {WAIT_FOR} {steps}
+            console.log("test successful"); }})().catch((e) => console.error(e.message));"""
+        self.browser_js(path, code, ready="odoo.isReady", login="admin")
+
+    def test_generate_then_rotate_secret(self):
+        webhook = self._make_webhook(self.countries, secret=False, name="UI hook")
+        self._run(f"/odoo/action-rest_gateway.rest_gateway_webhook_action/{webhook.id}", """
+            await waitFor(".o-mail-Chatter");
+            (await waitFor("button[name=action_generate_secret]")).click();
+            const first = (await waitFor(".modal .o_field_CopyClipboardChar")).textContent.trim();
+            if (!/^whsec_[A-Za-z0-9+/]{43}=$/.test(first)) { throw new Error(`Unexpected secret: ${first}`); }
+            (await waitFor(".modal .modal-footer button")).click();
+            for (let i = 0; i < 50 && document.querySelector(".modal"); i++) {
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+            (await waitFor("button[name=action_open_rotate_secret]")).click();
+            await waitFor(".modal .o_field_widget[name=grace_hours] input");
+            (await waitFor(".modal button[name=action_rotate]")).click();
+            for (let i = 0; i < 100; i++) {
+                const shown = document.querySelector(".modal .o_field_CopyClipboardChar");
+                if (shown && shown.textContent.trim() !== first) { break; }
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+            const second = (await waitFor(".modal .o_field_CopyClipboardChar")).textContent.trim();
+            if (second === first || !second.startsWith("whsec_")) { throw new Error("No new secret was shown"); }
+        """)
+        webhook.invalidate_recordset()
+        self.assertTrue(webhook.sudo().secret)
+        self.assertTrue(webhook.sudo().previous_secret)
+        self.assertTrue(webhook.previous_secret_expires_at)
+
+    def test_retry_dead_event(self):
+        webhook = self._make_webhook(self.countries, name="UI retry hook")
+        country = self.env["res.country"].search([], limit=1)
+        event = self.env["rest.gateway.webhook.event"].sudo().create({
+            "webhook_id": webhook.id, "model": "res.country", "res_id": country.id, "event": "updated",
+            "state": "dead", "attempts": 8, "created_at": fields.Datetime.now(),
+        })
+        self._run(f"/odoo/action-rest_gateway.rest_gateway_webhook_event_action/{event.id}", """
+            (await waitFor(".o_form_view button[name=action_retry]")).click();
+            for (let i = 0; i < 100 && document.querySelector("button[name=action_retry]"); i++) {
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+        """)
+        event.invalidate_recordset()
+        self.assertEqual((event.state, event.attempts), ("pending", 0))
