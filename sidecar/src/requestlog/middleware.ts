@@ -13,7 +13,7 @@ import type { ApiContext, ApiState } from '../http/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestLogMode } from './log-mode.js';
 import { decide } from './log-mode.js';
-import { cap, redactPath, summarize } from './redaction.js';
+import { cap, PAYLOAD_LIMITS, READ_ANSWER_LIMITS, redactPath, summarize } from './redaction.js';
 import type { RequestLogWriter } from './writer.js';
 
 const HEADER_MAX_CHARS = 512;
@@ -77,7 +77,7 @@ export function buildEntry(ctx: ApiContext, loggedAt: Date, durationMs: number, 
     responseSize: size(sent === undefined ? undefined : String(sent)),
     // an entry the log mode leaves out only feeds the statistics: no summaries to build
     requestSummary: logged ? summarize((ctx.request as { body?: unknown }).body) : null,
-    responseSummary: logged ? summarize(ctx.body) : null,
+    responseSummary: logged ? summarize(ctx.body, ctx.method === 'GET' && status < 400 ? READ_ANSWER_LIMITS : PAYLOAD_LIMITS) : null,
     logged,
   };
 }

@@ -35,8 +35,22 @@ export function isSensitiveKey(name: string): boolean {
   return sensitive;
 }
 
+/** How much of a payload a summary keeps. */
+export interface SummaryLimits {
+  /** Items kept of each array; the rest is counted (`… 30 more`). */
+  arrayItems: number;
+}
+
+export const PAYLOAD_LIMITS: SummaryLimits = { arrayItems: ARRAY_MAX_ITEMS };
+/**
+ * A successful read's answer is data the client already has, often long
+ * lists: its summary keeps the shape (objects, single records, `meta`) and
+ * counts list items rather than copying them.
+ */
+export const READ_ANSWER_LIMITS: SummaryLimits = { arrayItems: 0 };
+
 /** A JSON-ready copy of `value` with every sensitive key's value replaced and sizes bounded. */
-export function redact(value: unknown, depth = 0): unknown {
+export function redact(value: unknown, depth = 0, limits: SummaryLimits = PAYLOAD_LIMITS): unknown {
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'string') {
     // a URL in a value (a pagination link) echoes the query string, secrets included
@@ -49,14 +63,14 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (Array.isArray(value)) {
-    const items = value.slice(0, ARRAY_MAX_ITEMS).map((item) => redact(item, depth + 1));
-    if (value.length > ARRAY_MAX_ITEMS) items.push(`… ${value.length - ARRAY_MAX_ITEMS} more`);
+    const items = value.slice(0, limits.arrayItems).map((item) => redact(item, depth + 1, limits));
+    if (value.length > limits.arrayItems) items.push(`… ${value.length - limits.arrayItems} more`);
     return items;
   }
   const result: Record<string, unknown> = {};
   const entries = Object.entries(value as Record<string, unknown>);
   for (const [name, item] of entries.slice(0, OBJECT_MAX_KEYS)) {
-    result[name] = isSensitiveKey(name) ? REDACTED : redact(item, depth + 1);
+    result[name] = isSensitiveKey(name) ? REDACTED : redact(item, depth + 1, limits);
   }
   if (entries.length > OBJECT_MAX_KEYS) result['…'] = `${entries.length - OBJECT_MAX_KEYS} more keys`;
   return result;
@@ -68,19 +82,19 @@ export function cap(text: string, max = SUMMARY_MAX_CHARS): string {
 }
 
 /** The redacted JSON of a payload, capped; null when there is nothing to summarize. */
-export function summarize(value: unknown): string | null {
+export function summarize(value: unknown, limits: SummaryLimits = PAYLOAD_LIMITS): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string' || Buffer.isBuffer(value)) {
     // only JSON text is summarized: anything else may hold secrets we cannot find
     const text = typeof value === 'string' ? value : value.toString('utf8');
     try {
-      return summarize(JSON.parse(text) as unknown);
+      return summarize(JSON.parse(text) as unknown, limits);
     } catch {
       return null;
     }
   }
   if (typeof value === 'object' && typeof (value as { pipe?: unknown }).pipe === 'function') return null; // a stream
-  return cap(JSON.stringify(redact(value)));
+  return cap(JSON.stringify(redact(value, 0, limits)));
 }
 
 /** `path?query` with the values of sensitive query parameters redacted, capped. */

@@ -189,6 +189,7 @@ describe('a log row for every kind of request', () => {
     assert.deepEqual([row('login').auth_kind, row('login').user_id], ['session', user.id]);
     assert.equal(row('badLogin').user_id, null);
     assert.equal(row('oauthToken').request_summary, null, 'form bodies are not summarized');
+    assert.match(row('list').response_summary ?? '', /^\{"data":\["… 2 more"\]/, 'a list answer is summarized by its length');
     assert.match(row('login').request_summary ?? '', /"password":"\[REDACTED\]"/);
     assert.match(row('login').response_summary ?? '', /"token":"\[REDACTED\]"/);
     assert.match(row('changePassword').request_summary ?? '', /"old_password":"\[REDACTED\]","new_password":"\[REDACTED\]"/);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { REDACTED, SUMMARY_MAX_CHARS, cap, isSensitiveKey, redact, redactPath, summarize } from '../../../src/requestlog/redaction.js';
+import { READ_ANSWER_LIMITS, REDACTED, SUMMARY_MAX_CHARS, cap, isSensitiveKey, redact, redactPath, summarize } from '../../../src/requestlog/redaction.js';
 
 describe('isSensitiveKey', () => {
   it('matches the secret names whatever their case and separators', () => {
@@ -65,6 +65,12 @@ describe('redact', () => {
     for (let i = 0; i < 20; i += 1) deep = { d: deep };
     assert.ok(JSON.stringify(redact(deep)).includes('…'));
     assert.ok(!JSON.stringify(redact(deep)).includes('bottom'));
+  });
+
+  it('summarizes a read answer by its shape: list items are counted, single records and meta kept', () => {
+    const answer = { data: [{ id: 1, name: 'a' }, { id: 2, name: 'b' }], meta: { count: 2, access_token: 'x' } };
+    assert.equal(summarize(answer, READ_ANSWER_LIMITS), '{"data":["… 2 more"],"meta":{"count":2,"access_token":"[REDACTED]"}}');
+    assert.equal(summarize({ data: { id: 1, password: 'p' } }, READ_ANSWER_LIMITS), '{"data":{"id":1,"password":"[REDACTED]"}}');
   });
 
   it('redacts secrets in the query strings of URL values (pagination links)', () => {
