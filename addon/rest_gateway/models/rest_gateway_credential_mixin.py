@@ -59,6 +59,13 @@ class RestGatewayCredentialMixin(models.AbstractModel):
     # the field holding the secret's visible prefix, and the state it has when unset
     _secret_prefix_field = "prefix"
     _no_secret_state = "no_key"
+    # the request log's column naming the credential (emptied when it is deleted)
+    _request_log_field = "key_id"
+
+    def unlink(self):
+        # the request log has no foreign keys (docs/decisions.md D-L2)
+        self.env["rest.gateway.request.log"].sudo()._forget_references(self._request_log_field, self.ids)
+        return super().unlink()
 
     # ------------------------------------------------------------------
     # State

@@ -240,11 +240,6 @@ class RestGatewayKey(models.Model):
     def _generate_plaintext(self):
         return self._generate_key()
 
-    def unlink(self):
-        # the request log has no foreign keys (docs/decisions.md D-L2)
-        self.env["rest.gateway.request.log"].sudo()._forget_references("key_id", self.ids)
-        return super().unlink()
-
     @api.model
     def _get_api_extra_fields(self):
         return ("allow_webhooks",)

@@ -100,6 +100,7 @@ class RestGatewayOAuthClient(models.Model):
     _rate_limit_positive = models.Constraint("CHECK (rate_limit >= 0)", "The rate limit cannot be negative.")
     _secret_prefix_field = "secret_prefix"
     _no_secret_state = "no_secret"
+    _request_log_field = "client_id"
 
     # the same rules as API keys
     _check_user_id = RestGatewayKey._check_user_id
@@ -180,11 +181,6 @@ class RestGatewayOAuthClient(models.Model):
     # ------------------------------------------------------------------
     # API (called through the bridge as the acting user)
     # ------------------------------------------------------------------
-
-    def unlink(self):
-        # the request log has no foreign keys (docs/decisions.md D-L2)
-        self.env["rest.gateway.request.log"].sudo()._forget_references("client_id", self.ids)
-        return super().unlink()
 
     @api.model
     def _get_api_extra_fields(self):

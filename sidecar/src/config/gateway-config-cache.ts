@@ -33,6 +33,7 @@ export interface CompiledClient extends CompiledCredential {
 
 export interface CompiledConfig {
   keysByPrefix: ReadonlyMap<string, CompiledKey>;
+  keysById: ReadonlyMap<number, CompiledKey>;
   /** By the public client_id. */
   clientsByClientId: ReadonlyMap<string, CompiledClient>;
   clientsById: ReadonlyMap<number, CompiledClient>;
@@ -92,6 +93,7 @@ export function compileConfig(snapshot: GatewayConfigSnapshot, log: Logger): Com
   }
   return {
     keysByPrefix,
+    keysById: new Map([...keysByPrefix.values()].map((k) => [k.row.id, k])),
     clientsById,
     clientsByClientId: new Map([...clientsById.values()].map((c) => [c.row.clientId, c])),
     userGrants: fullUserGrants(snapshot.models, log),

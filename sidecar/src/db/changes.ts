@@ -5,7 +5,7 @@
  */
 import type { FeedPosition } from '../feed/cursor.js';
 import type { ChangeOperation, ChangeRow } from '../feed/fold.js';
-import type { Db } from './knex.js';
+import { withTryLock, type Db } from './knex.js';
 
 export const RETENTION_PARAM = 'rest_gateway.change_retention_days';
 /** Any constant unique to this job: sidecars purging at once would only wait on each other. */
@@ -86,9 +86,7 @@ export async function readChangeRetentionDays(db: Db): Promise<number | null> {
  * the advisory lock).
  */
 export async function purgeChangeChunk(db: Db, olderThanSeconds: number, chunkSize: number): Promise<number | null> {
-  return db.transaction(async (trx) => {
-    const lock = await trx.raw<{ rows: Array<{ locked: boolean }> }>('SELECT pg_try_advisory_xact_lock(?) AS locked', [PURGE_LOCK_KEY]);
-    if (!lock.rows[0]?.locked) return null;
+  return withTryLock(db, PURGE_LOCK_KEY, async (trx) => {
     const result = await trx.raw<{ rows: Array<{ deleted: number }> }>(
       `WITH head AS (
             SELECT id, txid, changed_at FROM rest_gateway_change

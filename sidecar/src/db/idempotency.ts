@@ -3,7 +3,7 @@
  * claimed before a request runs, completed with its answer after, released
  * when it failed with a 5xx, purged when expired. All SQL of the feature.
  */
-import type { Db } from './knex.js';
+import { withTryLock, type Db } from './knex.js';
 
 const TABLE = 'rest_gateway_idempotency';
 const RETENTION_PARAM = 'rest_gateway.idempotency_retention_hours';
@@ -85,9 +85,7 @@ export async function readIdempotencyRetentionHours(db: Db): Promise<number | nu
 
 /** Deletes up to `chunkSize` expired rows; null when another sidecar holds the purge lock. */
 export async function purgeIdempotencyChunk(db: Db, chunkSize: number): Promise<number | null> {
-  return db.transaction(async (trx) => {
-    const lock = await trx.raw<{ rows: Array<{ locked: boolean }> }>('SELECT pg_try_advisory_xact_lock(?) AS locked', [PURGE_LOCK_KEY]);
-    if (!lock.rows[0]?.locked) return null;
+  return withTryLock(db, PURGE_LOCK_KEY, async (trx) => {
     const result = await trx.raw<{ rowCount: number | null }>(
       `DELETE FROM ${TABLE} WHERE id IN (SELECT id FROM ${TABLE} WHERE expires_at <= ${NOW} ORDER BY expires_at LIMIT ?)`,
       [chunkSize],

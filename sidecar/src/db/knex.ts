@@ -22,3 +22,16 @@ export function createDb(databaseUrl: string, poolSize: number): Db {
 export async function withTransaction<T>(db: Db, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
   return db.transaction(work);
 }
+
+/**
+ * Runs `work` in a transaction holding the advisory lock `lockKey`, so one
+ * sidecar at a time does it (the retention purges); null, without running
+ * it, when another sidecar holds the lock.
+ */
+export async function withTryLock<T>(db: Db, lockKey: number, work: (trx: Knex.Transaction) => Promise<T>): Promise<T | null> {
+  return db.transaction(async (trx) => {
+    const lock = await trx.raw<{ rows: Array<{ locked: boolean }> }>('SELECT pg_try_advisory_xact_lock(?) AS locked', [lockKey]);
+    if (!lock.rows[0]?.locked) return null;
+    return work(trx);
+  });
+}

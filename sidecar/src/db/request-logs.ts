@@ -4,7 +4,7 @@
  * batch that inserts the logged rows and upserts the statistics, and the
  * chunked retention purge of both.
  */
-import type { Db } from './knex.js';
+import { withTryLock, type Db } from './knex.js';
 
 export const LOG_RETENTION_PARAM = 'rest_gateway.request_log_retention_days';
 export const STAT_RETENTION_PARAM = 'rest_gateway.request_stat_retention_days';
@@ -195,9 +195,7 @@ export async function purgeRequestLogChunk(
   from: string | null = null,
 ): Promise<PurgeChunk | null> {
   const column = TIME_COLUMN[table];
-  return db.transaction(async (trx) => {
-    const lock = await trx.raw<{ rows: Array<{ locked: boolean }> }>('SELECT pg_try_advisory_xact_lock(?) AS locked', [PURGE_LOCK_KEY]);
-    if (!lock.rows[0]?.locked) return null;
+  return withTryLock(db, PURGE_LOCK_KEY, async (trx) => {
     const result = await trx.raw<{ rows: PurgeChunk[] }>(
       `WITH picked AS (
             SELECT id, ${column} AS at FROM ${table}

@@ -6,7 +6,7 @@
  * webhook whose receiver is gone, and the retention purge.
  */
 import type { ClaimedEvent, WebhookEventKind, WebhookRow } from '../webhooks/types.js';
-import type { Db } from './knex.js';
+import { withTryLock, type Db } from './knex.js';
 
 export const WEBHOOK_CHANNEL = 'rest_gateway_webhook';
 export const WEBHOOK_RETENTION_PARAM = 'rest_gateway.webhook_retention_days';
@@ -260,9 +260,7 @@ export async function readWebhookRetentionDays(db: Db): Promise<number | null> {
  * sidecar holds the purge lock.
  */
 export async function purgeWebhookEventChunk(db: Db, olderThanSeconds: number, chunkSize: number): Promise<number | null> {
-  return db.transaction(async (trx) => {
-    const lock = await trx.raw<{ rows: Array<{ locked: boolean }> }>('SELECT pg_try_advisory_xact_lock(?) AS locked', [PURGE_LOCK_KEY]);
-    if (!lock.rows[0]?.locked) return null;
+  return withTryLock(db, PURGE_LOCK_KEY, async (trx) => {
     const cutoff = `${NOW} - make_interval(secs => ?)`;
     const result = await trx.raw<{ rows: Array<{ deleted: number }> }>(
       `WITH old AS (

@@ -40,7 +40,7 @@ export function webhookGrant(webhook: WebhookRow, config: GatewayConfigCache): M
   if (webhook.keyId === null) {
     return compiled.userGrants.get(webhook.model) ?? `${webhook.model} is not exposed`;
   }
-  const key = [...compiled.keysByPrefix.values()].find((candidate) => candidate.row.id === webhook.keyId);
+  const key = compiled.keysById.get(webhook.keyId);
   if (!key) return 'the API key that created the webhook is no longer active';
   const grant = key.grants.get(webhook.model);
   if (!grant?.operations.read) return `the webhook's API key may no longer read ${webhook.model}`;
