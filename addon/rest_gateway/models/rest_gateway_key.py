@@ -17,6 +17,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .rest_gateway_credential_mixin import SECRET_PREFIX_LENGTH, split_list
+from .rest_gateway_key_reveal import reveal_action
 
 KEY_PREFIX_LENGTH = SECRET_PREFIX_LENGTH
 KEY_SECRET_BYTES = 32  # token_urlsafe(32) -> 43 characters, no padding
@@ -202,15 +203,7 @@ class RestGatewayKey(models.Model):
     def action_generate_key(self):
         """Generate (or replace) the key and show its plaintext once."""
         self.ensure_one()
-        plaintext = self._generate_key()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "rest.gateway.key.reveal",
-            "name": _("API Key Ready"),
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_key": plaintext},
-        }
+        return reveal_action(_("API Key Ready"), self._generate_key())
 
     def _generate_key(self):
         """Store a new prefix and digest for this key; return the plaintext.

@@ -15,6 +15,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from .rest_gateway_credential_mixin import SECRET_PREFIX_LENGTH
 from .rest_gateway_key import KEY_SECRET_BYTES, RestGatewayKey, key_digest
+from .rest_gateway_key_reveal import reveal_action
 
 CLIENT_ID_LENGTH = 20
 MIN_TOKEN_LIFETIME = 60
@@ -140,15 +141,8 @@ class RestGatewayOAuthClient(models.Model):
     def action_generate_secret(self):
         """Generate (or replace) the client secret and show it once."""
         self.ensure_one()
-        plaintext = self._generate_secret()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "rest.gateway.key.reveal",
-            "name": _("Client Secret Ready"),
-            "views": [(self.env.ref("rest_gateway.rest_gateway_client_secret_reveal_view_form").id, "form")],
-            "target": "new",
-            "context": {"default_key": plaintext},
-        }
+        view = self.env.ref("rest_gateway.rest_gateway_client_secret_reveal_view_form").id
+        return reveal_action(_("Client Secret Ready"), self._generate_secret(), view=view)
 
     def _generate_secret(self):
         """Store a new prefix and digest; return the plaintext (never stored)."""

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from .rest_gateway_key_reveal import reveal_action
 from .rest_gateway_model import check_domain, domain_to_json
 
 SECRET_PREFIX = "whsec_"
@@ -447,14 +448,7 @@ class RestGatewayWebhook(models.Model):
         }
 
     def _action_reveal_secret(self, plaintext):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "rest.gateway.webhook.reveal",
-            "name": _("Webhook Secret"),
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_secret": plaintext},
-        }
+        return reveal_action(_("Webhook Secret"), plaintext, res_model="rest.gateway.webhook.reveal", field="secret")
 
     # ------------------------------------------------------------------
     # Smart buttons
