@@ -48,6 +48,12 @@ export interface ApiState {
   identified?: { authKind: 'session' | 'oauth'; userId: number; clientId: number | null };
   /** ratelimit/middleware.ts: the count behind the rate-limit headers. */
   rateLimit?: RateLimitDecision;
+  /**
+   * ratelimit/middleware.ts: counts this request against its client address
+   * (once; later calls do nothing) and throws 429 past the anonymous limit.
+   * Absent where nothing is limited (health checks, the `off` backend).
+   */
+  chargeAnonymous?: () => Promise<void>;
 }
 
 export type ApiContext = Koa.ParameterizedContext<ApiState> & { params: Record<string, string> };
