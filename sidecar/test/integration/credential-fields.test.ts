@@ -90,12 +90,13 @@ describe('credential fields', () => {
     const [apikeys] = await rpc.execute<number[]>('ir.model', 'search', [[['model', '=', 'res.users.apikeys']]]);
     await assert.rejects(rpc.execute('rest.gateway.model', 'create', [{ model_id: apikeys }]), /credential/i);
     // written around the addon's checks: the sidecar still refuses it
+    const spare = await exposedModelId('res.partner.industry', { allow_read: true });
     const [row] = await sql<{ id: number }>(
-      `INSERT INTO rest_gateway_model (model_id, model, active, allow_read, allow_create, allow_update, allow_delete,
-                                       allow_archive, allow_restore, domain, domain_json, default_page_size, max_page_size)
-       SELECT id, model, true, true, false, false, false, false, false, '[]', '[]', 20, 200 FROM ir_model WHERE model = 'rest.gateway.token'
-       RETURNING id`,
+      `UPDATE rest_gateway_model m SET model_id = im.id, model = im.model FROM ir_model im
+        WHERE im.model = 'rest.gateway.token' AND m.id = $1 RETURNING m.id`,
+      [spare],
     );
+    assert.ok(row, 'the row now exposes rest.gateway.token');
     try {
       await sql(`SELECT pg_notify('rest_gateway_config', 'rest.gateway.model')`);
       const token = await adminToken();
@@ -104,8 +105,9 @@ describe('credential fields', () => {
       const tokens = await api('/rest.gateway.token', { key: token });
       assert.equal(tokens.status, 404, tokens.text);
     } finally {
-      await sql('DELETE FROM rest_gateway_model WHERE id = $1', [row?.id]);
-      await sql(`SELECT pg_notify('rest_gateway_config', 'rest.gateway.model')`);
+      await sql(`UPDATE rest_gateway_model m SET model_id = im.id, model = im.model FROM ir_model im
+                  WHERE im.model = 'res.partner.industry' AND m.id = $1`, [spare]);
+      await rpc.execute('rest.gateway.model', 'unlink', [[spare]]);
     }
   });
 
