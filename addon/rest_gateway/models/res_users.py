@@ -1,12 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""What the API tells a user about themselves (``GET /api/v1/user/me``) and
-the REST Gateway Manager check that guards the admin token API.
+"""What the API tells a user about themselves (``GET /api/v1/user/me``),
+the REST Gateway Manager check that guards the admin token API, and the
+end of a user's API sessions when their password changes.
 
-Both run through the bridge as the user, so they read Odoo's live state:
-a user removed from a group loses that access on their next request.
+The first two run through the bridge as the user, so they read Odoo's live
+state: a user removed from a group loses that access on their next request.
 """
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 # groups worth telling an API client about (those that change what it may do)
@@ -24,6 +25,29 @@ ME_GROUPS = (
 
 class ResUsers(models.Model):
     _inherit = "res.users"
+
+    def _set_password(self):
+        super()._set_password()
+        self._revoke_rest_gateway_tokens(self.env.context.get("rest_gateway_keep_token_id"))
+
+    def _revoke_rest_gateway_tokens(self, keep_token_id=None):
+        """Revoke the users' live API sessions and OAuth tokens: their password changed.
+
+        Every way of setting a password ends in ``_set_password`` (the
+        backend, ``change_password``, a reset link, ``new_password``), so
+        none of them leaves an old session working (docs/decisions.md D-S32).
+        ``keep_token_id`` is the session the change was made with
+        (``POST /auth/password``), which stays. Answers how many were revoked.
+        """
+        now = fields.Datetime.now()
+        domain = [("user_id", "in", self.ids), ("revoked_at", "=", False), ("expires_at", ">", now)]
+        if keep_token_id:
+            domain.append(("id", "!=", keep_token_id))
+        # sudo: the tokens are the gateway's bookkeeping, written by the sidecar;
+        # whoever may set a password may end the sessions it opened
+        tokens = self.env["rest.gateway.token"].sudo().search(domain)
+        tokens.write({"revoked_at": now})
+        return len(tokens)
 
     def unlink(self):
         # the request log has no foreign keys (docs/decisions.md D-L2)

@@ -12,7 +12,7 @@ import contextlib
 import ipaddress
 import logging
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessDenied, UserError, ValidationError
 from odoo.http import request
 
@@ -22,6 +22,10 @@ OPERATIONS = {
     "authenticate": ("login", "password", "client_address"),
     "change_password": ("uid", "old_password", "new_password", "client_address"),
     "reset_password": ("login", "client_address"),
+}
+# arguments an operation may leave out (an integer or null)
+OPTIONAL_OPERATION_ARGS = {
+    "change_password": ("keep_token_id",),
 }
 
 
@@ -62,11 +66,17 @@ class RestGatewayAuth(models.AbstractModel):
         if not isinstance(payload, dict) or payload.get("operation") not in OPERATIONS:
             raise AuthFailure("bad_request", "Unknown operation.")
         names = OPERATIONS[payload["operation"]]
-        if set(payload) - {"operation", *names} or any(name not in payload for name in names):
+        optional = OPTIONAL_OPERATION_ARGS.get(payload["operation"], ())
+        if set(payload) - {"operation", *names, *optional} or any(name not in payload for name in names):
             raise AuthFailure("bad_request", f"{payload['operation']} takes exactly: {', '.join(names)}.")
         args = {name: payload[name] for name in names}
         if any(not isinstance(v, str) for k, v in args.items() if k != "uid") or not isinstance(args.get("uid", 0), int):
             raise AuthFailure("bad_request", "Wrong argument types.")
+        for name in optional:
+            value = payload.get(name)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise AuthFailure("bad_request", "Wrong argument types.")
+            args[name] = value
         return payload["operation"], args
 
     # ------------------------------------------------------------------
@@ -165,16 +175,24 @@ class RestGatewayAuth(models.AbstractModel):
         return registry._rest_gateway_dummy_hash
 
     @api.model
-    def _auth_change_password(self, uid, old_password, new_password):
-        """Odoo's ``change_password`` as the user, under the login cooldown."""
+    def _auth_change_password(self, uid, old_password, new_password, keep_token_id=None):
+        """Odoo's ``change_password`` as the user, under the login cooldown.
+
+        The change revokes the user's other API sessions and tokens
+        (res_users.py); ``keep_token_id``, the session the change was made
+        with, stays. Answers how many were revoked.
+        """
         self._check_not_locked_out()
-        Users = self.env(user=uid, su=False)["res.users"]
+        Users = self.env(user=uid, su=False)["res.users"].with_context(rest_gateway_keep_token_id=keep_token_id)
+        Tokens = self.env["rest.gateway.token"].sudo()
+        live = [("user_id", "=", uid), ("revoked_at", "=", False), ("expires_at", ">", fields.Datetime.now())]
+        before = Tokens.search_count(live)
         try:
             with Users._assert_can_auth(user=uid):
                 Users.change_password(old_password, new_password)
         except AccessDenied as exc:
             raise AuthFailure("credentials", _("The current password is wrong.")) from exc
-        return {"uid": uid}
+        return {"uid": uid, "revoked": before - Tokens.search_count(live)}
 
     @api.model
     def _auth_reset_password(self, login):

@@ -14,7 +14,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .rest_gateway_credential_mixin import SECRET_PREFIX_LENGTH, split_list
 from .rest_gateway_key_reveal import reveal_action
@@ -22,6 +22,8 @@ from .rest_gateway_key_reveal import reveal_action
 KEY_PREFIX_LENGTH = SECRET_PREFIX_LENGTH
 KEY_SECRET_BYTES = 32  # token_urlsafe(32) -> 43 characters, no padding
 ORIGIN_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*$")
+# the limits of a key, which only REST Gateway Managers set
+MANAGER_FIELDS = ("rate_limit", "allow_webhooks")
 
 KEY_STATES = [
     ("no_key", "No Key Yet"),
@@ -107,8 +109,9 @@ class RestGatewayKey(models.Model):
     rate_limit = fields.Integer(
         string="Rate Limit",
         default=0,
+        copy=False,
         tracking=True,
-        help="Requests per minute. 0 uses the gateway's global default.",
+        help="Requests per minute. 0 uses the gateway's global default. Set by REST Gateway Managers.",
     )
     allowed_ips = fields.Text(
         string="Allowed IPs",
@@ -136,8 +139,10 @@ class RestGatewayKey(models.Model):
     )
     allow_webhooks = fields.Boolean(
         string="Manage Webhooks",
+        copy=False,
         tracking=True,
-        help="The key may create and manage its own webhooks through the API, within its scopes.",
+        help="The key may create and manage its own webhooks through the API, within its scopes. "
+        "Set by REST Gateway Managers.",
     )
 
     _prefix_unique = models.Constraint("UNIQUE (prefix)", "Key prefixes must be unique.")
@@ -145,6 +150,31 @@ class RestGatewayKey(models.Model):
         "CHECK (rate_limit >= 0)",
         "The rate limit cannot be negative.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_manager_fields({name for name in MANAGER_FIELDS if vals.get(name)})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_manager_fields({
+            name for name in MANAGER_FIELDS
+            if name in vals and any(key[name] != (vals[name] or False) for key in self)
+        })
+        return super().write(vals)
+
+    @api.model
+    def _check_manager_fields(self, names):
+        """Raise ``AccessError`` when a user who is not a REST Gateway Manager
+        sets the fields ``names``: a key's owner may not raise its own limits
+        (docs/decisions.md D-S33); their keys keep the defaults."""
+        if not names or self.env.su or self.env.user.has_group("rest_gateway.group_manager"):
+            return
+        raise AccessError(
+            _("Only REST Gateway managers may set %(fields)s on an API key.",
+              fields=", ".join(self._fields[name].string for name in sorted(names)))
+        )
 
     @api.depends("prefix")
     def _compute_prefix_display(self):

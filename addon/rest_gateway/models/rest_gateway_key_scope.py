@@ -12,6 +12,7 @@ import json
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .credential_denylist import is_credential_field
 from .rest_gateway_model import check_domain, domain_to_json
 
 
@@ -80,6 +81,13 @@ class RestGatewayKeyScope(models.Model):
         domain="[('model_id', '=', model_id)]",
         help="Fields this key may read and write. Empty: every field.",
     )
+    restrict_fields = fields.Boolean(
+        string="Allowlist Set",
+        copy=True,
+        help="Set when the scope is given allowed fields. It stays set if those fields disappear "
+        "(a module uninstalled): the key then reads and writes no field rather than every field. "
+        "Clear it to allow every field again.",
+    )
     blocked_field_ids = fields.Many2many(
         "ir.model.fields",
         "rest_gateway_scope_blocked_field_rel",
@@ -102,6 +110,31 @@ class RestGatewayKeyScope(models.Model):
         "CHECK ((key_id IS NULL) <> (client_id IS NULL))",
         "A scope belongs to exactly one key or one OAuth client.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        scopes = super().create(vals_list)
+        scopes._sync_restrict_fields()
+        return scopes
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "allowed_field_ids" in vals:
+            self._sync_restrict_fields()
+        return result
+
+    def _sync_restrict_fields(self):
+        """Remember which scopes were given an allowlist (docs/decisions.md D-S34).
+
+        Kept as a column of its own: when the fields of an allowlist are
+        deleted, their relation rows go with them, and an empty list would
+        read as "every field". Only an explicit edit of the list, or of this
+        flag, changes it.
+        """
+        for scope in self:
+            restrict = bool(scope.allowed_field_ids)
+            if scope.restrict_fields != restrict:
+                scope.restrict_fields = restrict
 
     @api.depends("key_id.user_id", "client_id.user_id")
     def _compute_user_id(self):
@@ -157,6 +190,11 @@ class RestGatewayKeyScope(models.Model):
                 raise ValidationError(
                     _("Fields %(fields)s do not belong to %(model)s.",
                       fields=", ".join(foreign.mapped("name")), model=scope.model)
+                )
+            if credentials := scope.allowed_field_ids.filtered(lambda field: is_credential_field(field.name)):
+                raise ValidationError(
+                    _("%(fields)s hold credentials; the REST gateway never serves them.",
+                      fields=", ".join(credentials.mapped("name")))
                 )
             if both := scope.allowed_field_ids & scope.blocked_field_ids:
                 raise ValidationError(

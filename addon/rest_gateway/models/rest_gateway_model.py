@@ -14,6 +14,8 @@ import json
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .credential_denylist import is_credential_model
+
 # A domain that matches nothing: stored in ``domain_json`` while ``domain``
 # is not (yet) a valid literal, so that a bad value never widens access.
 FALSE_DOMAIN_JSON = json.dumps([[0, "=", 1]])
@@ -147,6 +149,16 @@ class RestGatewayModel(models.Model):
     def _compute_domain_json(self):
         for record in self:
             record.domain_json = domain_to_json(record.domain)
+
+    @api.constrains("model_id")
+    def _check_not_credential_model(self):
+        """Models holding credentials are never exposed (docs/decisions.md D-S31)."""
+        for record in self:
+            if is_credential_model(record.model_id.model or ""):
+                raise ValidationError(
+                    _("%s holds credentials (keys, passwords, secrets); the REST gateway never exposes it.",
+                      record.model_id.model)
+                )
 
     @api.constrains("domain", "model_id")
     def _check_domain(self):

@@ -9,6 +9,7 @@ from . import test_config_notify
 from . import test_rest_gateway_change
 from . import test_rest_gateway_auth
 from . import test_rest_gateway_credential_api
+from . import test_rest_gateway_credentials
 from . import test_rest_gateway_key
 from . import test_rest_gateway_key_scope
 from . import test_rest_gateway_model

@@ -77,7 +77,7 @@ class TestRestGatewayAuth(RestGatewayHttpCase):
             operation="change_password", uid=self.user.id, old_password=PASSWORD,
             new_password="New-Secret-1", client_address="198.51.100.2",
         )
-        self.assertEqual(done, {"result": {"uid": self.user.id}})
+        self.assertEqual(done, {"result": {"uid": self.user.id, "revoked": 0}})
         self.assertIn("result", self._login(password="New-Secret-1")[1])
 
     def test_reset_password(self):

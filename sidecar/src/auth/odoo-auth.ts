@@ -55,11 +55,17 @@ export class OdooAuth {
     return { uid: Number(result.uid), user: result.user as OdooProfile };
   }
 
-  async changePassword(uid: number, oldPassword: string, newPassword: string, clientAddress: string): Promise<void> {
-    await this.run(
-      { operation: 'change_password', uid, old_password: oldPassword, new_password: newPassword, client_address: clientAddress },
+  /**
+   * Odoo's password change. Odoo revokes the user's API sessions and tokens
+   * in the same transaction, except `keepTokenId` (the session making the
+   * change); answers how many it revoked.
+   */
+  async changePassword(uid: number, oldPassword: string, newPassword: string, clientAddress: string, keepTokenId: number | null = null): Promise<number> {
+    const result = await this.run(
+      { operation: 'change_password', uid, old_password: oldPassword, new_password: newPassword, client_address: clientAddress, keep_token_id: keepTokenId },
       () => errors.forbidden('invalid_credentials', 'The current password is wrong.'),
     );
+    return Number(result.revoked) || 0;
   }
 
   async resetPassword(login: string, clientAddress: string): Promise<void> {

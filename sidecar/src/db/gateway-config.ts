@@ -45,6 +45,11 @@ export interface ScopeRow {
   exposedModelId: number;
   toggles: OperationToggles;
   domainJson: string | null;
+  /**
+   * The scope was given an allowlist: it stays one (only `id`) when its
+   * fields are gone, e.g. deleted with the module that had them.
+   */
+  restrictFields: boolean;
   allowedFields: string[];
   blockedFields: string[];
 }
@@ -128,7 +133,7 @@ export async function readGatewayConfig(db: Db): Promise<GatewayConfigSnapshot> 
         .leftJoin('rest_gateway_oauth_client as c', 'c.id', 's.client_id')
         .where((q) => q.where('k.active', true).orWhere('c.active', true))
         .select<Array<ToggleRow & Record<string, unknown>>>(
-          's.id', 's.key_id', 's.client_id', 's.exposed_model_id', ...TOGGLE_COLUMNS.map((c) => `s.${c}`), 's.domain_json',
+          's.id', 's.key_id', 's.client_id', 's.exposed_model_id', ...TOGGLE_COLUMNS.map((c) => `s.${c}`), 's.domain_json', 's.restrict_fields',
         );
       const params = await readGatewayParams(trx);
       const languageRows = await trx('res_lang').where('active', true).orderBy('code').select<{ code: string }[]>('code');
@@ -175,6 +180,7 @@ export async function readGatewayConfig(db: Db): Promise<GatewayConfigSnapshot> 
           exposedModelId: Number(r.exposed_model_id),
           toggles: toggles(r),
           domainJson: (r.domain_json as string | null) ?? null,
+          restrictFields: Boolean(r.restrict_fields),
           allowedFields: allowed.get(Number(r.id)) ?? [],
           blockedFields: blocked.get(Number(r.id)) ?? [],
         })),

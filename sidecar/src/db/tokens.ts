@@ -94,15 +94,3 @@ export async function revokeToken(db: Db, id: number, byUserId: number): Promise
     .update({ revoked_at: now, write_date: now, write_uid: byUserId });
   return count > 0;
 }
-
-/** Revokes a user's live sessions, except `keepId` (after a password change). */
-export async function revokeUserSessions(db: Db, userId: number, keepId: number | null): Promise<number> {
-  const now = utc(new Date());
-  return db('rest_gateway_token')
-    .where({ user_id: userId, kind: 'session' })
-    .whereNull('revoked_at')
-    .modify((q) => {
-      if (keepId !== null) q.whereNot('id', keepId);
-    })
-    .update({ revoked_at: now, write_date: now, write_uid: userId });
-}

@@ -3,6 +3,7 @@
  * and may it touch this field. Pure: no database, no Odoo.
  */
 import { errors } from '../errors.js';
+import { isCredentialField } from './credential-fields.js';
 import type { FieldRules, ModelGrant, Operation, Principal } from './types.js';
 
 /** A model not exposed or not in the caller's scopes does not exist for it (404). */
@@ -15,9 +16,14 @@ export function requireGrant(principal: Principal, model: string, operation: Ope
   return grant;
 }
 
-/** `id` is part of every record; other fields follow the allow- and blocklist. */
+/**
+ * `id` is part of every record; a credential field never is (passwords,
+ * API keys, TOTP and OAuth secrets: policy/credential-fields.ts); other
+ * fields follow the allow- and blocklist.
+ */
 export function isFieldAllowed(rules: FieldRules, field: string): boolean {
   if (field === 'id') return true;
+  if (isCredentialField(field)) return false;
   if (rules.blocked.has(field)) return false;
   return rules.allowed === null || rules.allowed.has(field);
 }

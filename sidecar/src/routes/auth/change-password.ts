@@ -1,10 +1,10 @@
 /**
  * POST /auth/password: Odoo's own password change (the current password is
- * required). Afterwards the user's other sessions are revoked and cached
- * Basic verifications forgotten, as Odoo logs out other browser sessions.
+ * required). Odoo revokes the user's other sessions and tokens in the same
+ * transaction (as any password change does), and cached Basic
+ * verifications are forgotten, as Odoo logs out other browser sessions.
  */
 import { z } from 'zod';
-import { revokeUserSessions } from '../../db/tokens.js';
 import { requirePrincipal } from '../../http/request-services.js';
 import type { RouteDefinition } from '../../http/types.js';
 import { parseJsonBody, requireUserCredential } from './auth-support.js';
@@ -22,9 +22,8 @@ export const changePassword: RouteDefinition = {
     const principal = requirePrincipal(ctx);
     requireUserCredential(principal);
     const { old_password: oldPassword, new_password: newPassword } = parseJsonBody(ctx, body);
-    await services.auth.odooAuth.changePassword(principal.user.id, oldPassword, newPassword, ctx.state.clientAddress);
     const keep = principal.kind === 'session' ? (principal.tokenId ?? null) : null;
-    const revoked = await revokeUserSessions(services.db, principal.user.id, keep);
+    const revoked = await services.auth.odooAuth.changePassword(principal.user.id, oldPassword, newPassword, ctx.state.clientAddress, keep);
     services.auth.basicCache.forgetUser(principal.user.id);
     ctx.body = { data: { changed: true, other_sessions_revoked: revoked } };
   },
