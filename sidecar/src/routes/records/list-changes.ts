@@ -16,6 +16,7 @@ import type { RawQuery } from '../../query/params.js';
 import { toApiRecord } from '../../values/record-values.js';
 import { readChangedRecords } from './changed-records.js';
 import { parseValueOptions } from './value-options.js';
+import { CHANGES_PARAMS } from '../../query/query-parameters.js';
 
 const EXPIRED = 'This cursor is older than the change feed retention; changes after it were purged. '
   + 'Resync: list the records, then follow the feed from a fresh cursor (call it without "since").';
@@ -27,6 +28,7 @@ export const listChanges: RouteDefinition = {
   summary: 'Change feed: records created, updated or deleted since a cursor',
   tags: ['Records'],
   authenticated: true,
+  query: CHANGES_PARAMS,
   async handler(ctx, services) {
     const query = ctx.query as RawQuery;
     const resolve = modelResolver(ctx, services);

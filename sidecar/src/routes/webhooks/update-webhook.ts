@@ -10,6 +10,7 @@ export const updateWebhook: RouteDefinition = {
   summary: 'Update a webhook',
   tags: ['Webhooks'],
   authenticated: true,
+  query: [],
   async handler(ctx, services) {
     const id = webhookId(ctx);
     const values = parseJsonBody(ctx, updateWebhookBody);
