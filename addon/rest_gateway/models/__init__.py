@@ -24,6 +24,7 @@ from . import res_users
 from . import res_lang
 from . import rest_gateway_change
 from . import rest_gateway_change_horizon
+from . import rest_gateway_change_viewer
 from . import rest_gateway_webhook
 from . import rest_gateway_webhook_event
 from . import rest_gateway_webhook_attempt
