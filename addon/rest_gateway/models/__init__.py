@@ -16,6 +16,7 @@ from . import rest_gateway_key_scope
 from . import rest_gateway_key_reveal
 from . import rest_gateway_bridge
 from . import rest_gateway_bridge_auth
+from . import rest_gateway_bridge_related
 from . import rest_gateway_request_log
 from . import rest_gateway_request_stat
 from . import rest_gateway_bridge_request_log
