@@ -6,10 +6,11 @@ as changed to a caller (an API key, an OAuth client, a user), and reports a
 deletion, or a record leaving the caller's scope, only to callers that have
 such a row or that see every record of the model: a tombstone must not name
 an id the caller could never see (docs/decisions.md D-S50). Rows go when
-the retention purge removes the record's deletion from the feed.
+the retention purge removes the record's deletion from the feed, and when
+the key or OAuth client they name is deleted.
 """
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 
@@ -44,3 +45,10 @@ class RestGatewayChangeViewer(models.Model):
             CREATE INDEX IF NOT EXISTS rest_gateway_change_viewer_model_res_id_index
                 ON rest_gateway_change_viewer (model, res_id);
         """))
+
+    @api.model
+    def _forget_viewers(self, viewers):
+        """Drop every row of ``viewers`` (a deleted credential's names)."""
+        if viewers:
+            self.env.cr.execute(SQL(
+                "DELETE FROM rest_gateway_change_viewer WHERE viewer IN %s", tuple(viewers)))
