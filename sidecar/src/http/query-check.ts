@@ -8,6 +8,8 @@ import type { Middleware } from 'koa';
 import { errors } from '../errors.js';
 import type { ApiState, QueryParameter } from './types.js';
 
+const MAX_NAMED = 20;
+const MAX_NAME_LENGTH = 100;
 const EVERY_ROUTE: readonly QueryParameter[] = [{ name: 'lang', description: 'Language of the answer (wins over Accept-Language).' }];
 
 /** The parameter names of `query` that `declared` does not take, in the order given. */
@@ -26,9 +28,10 @@ function describe(declared: readonly QueryParameter[]): string {
 /** Middleware refusing undeclared parameters before the route runs. */
 export function checkQueryParameters(declared: readonly QueryParameter[]): Middleware<ApiState> {
   return async (ctx, next) => {
-    const unknown = unknownParameters(ctx.query, declared);
+    // hostile names are echoed bounded and JSON-quoted (control characters escaped)
+    const unknown = unknownParameters(ctx.query, declared).slice(0, MAX_NAMED).map((name) => name.slice(0, MAX_NAME_LENGTH));
     if (unknown.length > 0) {
-      const list = unknown.map((name) => `"${name}"`).join(', ');
+      const list = unknown.map((name) => JSON.stringify(name)).join(', ');
       throw errors.badRequest('unknown_parameter', `Unknown query parameter ${list}; this route takes ${describe(declared)}.`, {
         errors: unknown.map((field) => ({ field, message: 'not a parameter of this route' })),
       });
