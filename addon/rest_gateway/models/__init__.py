@@ -18,6 +18,7 @@ from . import rest_gateway_key_reveal
 from . import rest_gateway_bridge
 from . import rest_gateway_bridge_auth
 from . import rest_gateway_bridge_credentials
+from . import rest_gateway_bridge_related
 from . import rest_gateway_request_log
 from . import rest_gateway_request_stat
 from . import rest_gateway_bridge_request_log
@@ -26,6 +27,7 @@ from . import res_users
 from . import res_lang
 from . import rest_gateway_change
 from . import rest_gateway_change_horizon
+from . import rest_gateway_change_viewer
 from . import rest_gateway_webhook
 from . import rest_gateway_webhook_event
 from . import rest_gateway_webhook_attempt

@@ -6,11 +6,18 @@ batch's ``upsert`` operations call. The key is an external id or the value of
 a field the admin marked as unique; concurrent upserts of one key are
 serialized (models/rest_gateway_upsert_key.py) so they never create twice.
 Everything runs as the calling user, except the ``ir.model.data`` row.
+
+A key never tells a record the caller cannot see (outside its scope or its
+record rules, or of another model) from one that does not exist
+(docs/decisions.md D-S52): a match looks only among the records the caller
+sees; an external id the caller may not create answers "does not exist",
+one it may create but is taken answers ``upsert_conflict``, whatever took it.
 """
 
 import json
 
 from odoo import _, api, models
+from odoo.fields import Domain
 from odoo.exceptions import ValidationError
 
 from ..controllers.bridge_errors import BridgeError
@@ -35,9 +42,9 @@ class Base(models.AbstractModel):
             raise BridgeError("bad_request", _("An upsert needs either external_id or match."))
         config = self._rest_gateway_upsert_config()
         if external_id is not None:
-            record, create_xmlid = self._rest_gateway_upsert_by_xmlid(config, external_id)
+            record, create_xmlid = self._rest_gateway_upsert_by_xmlid(config, external_id, scope)
         else:
-            record, create_xmlid = self._rest_gateway_upsert_by_match(config, match), None
+            record, create_xmlid = self._rest_gateway_upsert_by_match(config, match, scope), None
         Bridge = self.env["rest.gateway.bridge"]
         created = not record
         if created:
@@ -71,9 +78,20 @@ class Base(models.AbstractModel):
         return config
 
     @api.model
-    def _rest_gateway_upsert_by_xmlid(self, config, external_id):
+    def _rest_gateway_upsert_visible(self, scope):
+        """The domain of the records this upsert may find: the caller's scope
+        (record rules apply, as the search runs as the user), archived ones
+        included so that a key never duplicates an archived record."""
+        return self.with_context(active_test=False), Domain(scope or [])
+
+    @api.model
+    def _rest_gateway_upsert_by_xmlid(self, config, external_id, scope=None):
         """The record ``external_id`` names (or an empty recordset) and, when
-        there is none, the ``(module, name)`` to create it under."""
+        there is none, the ``(module, name)`` to create it under.
+
+        A record the caller cannot see is treated as absent; if the name is
+        then one the caller could create, it is taken: ``upsert_conflict``.
+        """
         if not isinstance(external_id, str) or not external_id.strip():
             raise BridgeError("bad_request", _("external_id must be a non-empty string."))
         # as Odoo's xmlids: the module is before the first dot
@@ -81,25 +99,37 @@ class Base(models.AbstractModel):
                         else (config.upsert_namespace, external_id))
         if not module or not name:
             raise BridgeError("bad_request", _("external_id must be module.name."))
-        self.env["rest.gateway.upsert.key"]._lock_key(self._name, "xmlid", f"{module}.{name}")
+        xmlid = f"{module}.{name}"
+        self.env["rest.gateway.upsert.key"]._lock_key(self._name, "xmlid", xmlid)
         # sudo: looking up the name → id row; the record itself is then used as the user
         data = self.env["ir.model.data"].sudo().search(
             [("module", "=", module), ("name", "=", name)], limit=1)
-        if data and data.model != self._name:
-            raise ValidationError(_("External id %(xmlid)s names a %(model)s record, not a %(this)s.",
-                                    xmlid=f"{module}.{name}", model=data.model, this=self._name))
-        record = self.browse(data.res_id).exists() if data else self.browse()
-        if data and not record:
-            data.unlink()  # dangling: its record was deleted
-        if not record and module != config.upsert_namespace:
+        record = self.browse()
+        if data and data.model == self._name:
+            if not self.browse(data.res_id).exists():
+                data.unlink()  # dangling: its record was deleted
+                data = data.browse()
+            else:
+                model, domain = self._rest_gateway_upsert_visible(scope)
+                record = model.search(Domain("id", "=", data.res_id) & domain).with_env(self.env)
+        if record:
+            return record, (module, name)
+        if module != config.upsert_namespace:
+            # the same answer whether the name is free or names a record
+            # this caller cannot see (another model's included)
             raise ValidationError(
                 _("External ids are created only in namespace %(ns)s; %(xmlid)s does not exist.",
-                  ns=config.upsert_namespace, xmlid=f"{module}.{name}"))
+                  ns=config.upsert_namespace, xmlid=xmlid))
+        if data:
+            raise BridgeError(
+                "upsert_conflict",
+                _("External id %(xmlid)s is already taken; it cannot be upserted with this credential.",
+                  xmlid=xmlid))
         return record, (module, name)
 
     @api.model
-    def _rest_gateway_upsert_by_match(self, config, match):
-        """The one record whose marked field equals the value, or an empty recordset."""
+    def _rest_gateway_upsert_by_match(self, config, match, scope=None):
+        """The one record the caller sees whose marked field equals the value, or an empty recordset."""
         if not isinstance(match, dict) or len(match) != 1:
             raise BridgeError("bad_request", _("match must be an object with exactly one field."))
         (field_name, value), = match.items()
@@ -111,8 +141,11 @@ class Base(models.AbstractModel):
             raise BridgeError("bad_request", _("The match value must be a non-empty scalar."))
         self.env["rest.gateway.upsert.key"]._lock_key(
             self._name, "match", f"{field_name}={json.dumps(value, sort_keys=True)}")
-        # archived records count: matching them avoids a duplicate of an archived record
-        found = self.with_context(active_test=False).search([(field_name, "=", value)], limit=2)
+        # only what the caller sees is matched: a hidden record is not there
+        # for it, and the create that follows fails on a unique constraint
+        # exactly as POST /{model} would (D-S52)
+        model, domain = self._rest_gateway_upsert_visible(scope)
+        found = model.search(Domain(field_name, "=", value) & domain, limit=2)
         if len(found) > 1:
             raise BridgeError(
                 "ambiguous",

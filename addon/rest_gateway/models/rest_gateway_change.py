@@ -22,7 +22,7 @@ TRIGGER_PREFIX = "rgw_capture_"
 # Serializes trigger DDL of concurrent workers (any constant unique to us).
 SYNC_LOCK_KEY = 0x52475743  # "RGWC"
 # Never captured: capturing the change table itself would recurse.
-UNCAPTURED_MODELS = frozenset({"rest.gateway.change", "rest.gateway.change.horizon"})
+UNCAPTURED_MODELS = frozenset({"rest.gateway.change", "rest.gateway.change.horizon", "rest.gateway.change.viewer"})
 
 
 def trigger_name(model_name):

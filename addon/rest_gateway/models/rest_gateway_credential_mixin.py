@@ -61,10 +61,14 @@ class RestGatewayCredentialMixin(models.AbstractModel):
     _no_secret_state = "no_key"
     # the request log's column naming the credential (emptied when it is deleted)
     _request_log_field = "key_id"
+    # how the change feed names this credential as a viewer (models/rest_gateway_change_viewer.py)
+    _change_viewer_prefix = "key"
 
     def unlink(self):
         # the request log has no foreign keys (docs/decisions.md D-L2)
         self.env["rest.gateway.request.log"].sudo()._forget_references(self._request_log_field, self.ids)
+        self.env["rest.gateway.change.viewer"].sudo()._forget_viewers(
+            [f"{self._change_viewer_prefix}:{id_}" for id_ in self.ids])
         return super().unlink()
 
     # ------------------------------------------------------------------

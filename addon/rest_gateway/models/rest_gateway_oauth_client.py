@@ -102,6 +102,7 @@ class RestGatewayOAuthClient(models.Model):
     _secret_prefix_field = "secret_prefix"
     _no_secret_state = "no_secret"
     _request_log_field = "client_id"
+    _change_viewer_prefix = "oauth"
 
     # the same rules as API keys
     _check_user_id = RestGatewayKey._check_user_id

@@ -57,9 +57,28 @@ class TestUpsert(RestGatewayCase):
         self.assertFalse(result["results"][0]["created"])
         self.assertEqual(partner.comment, "<p>RGW</p>")
 
-    def test_external_id_of_another_model_is_refused(self):
+    def test_external_id_of_another_model_is_refused_without_naming_it(self):
         result = self._upsert(external_id="base.user_admin", values={"name": "RGW X"})
         self.assertEqual(result["error"]["kind"], "validation")
+        self.assertNotIn("res.users", result["error"]["message"])
+        self.assertEqual(result["error"]["message"], self._upsert(
+            external_id="base.rgw_nothing", values={"name": "RGW X"})["error"]["message"].replace(
+                "base.rgw_nothing", "base.user_admin"), "the same answer as a name that does not exist")
+
+    def test_taken_external_id_in_the_namespace_is_one_conflict(self):
+        person = self.env["res.partner"].create({"name": "RGW Hidden"})
+        country = self.env.ref("base.fr")
+        self.env["ir.model.data"].create([
+            {"module": "rgw_test", "name": "hidden", "model": "res.partner", "res_id": person.id},
+            {"module": "rgw_test", "name": "country", "model": "res.country", "res_id": country.id},
+        ])
+        hidden = self._upsert(external_id="rgw_test.hidden", values={"name": "RGW H2"}, scope=COMPANIES)["error"]
+        foreign = self._upsert(external_id="rgw_test.country", values={"name": "RGW H2"})["error"]
+        self.assertEqual((hidden["kind"], foreign["kind"]), ("upsert_conflict", "upsert_conflict"))
+        self.assertEqual(hidden["message"].replace("hidden", "X"), foreign["message"].replace("country", "X"))
+        self.assertNotIn("res.country", foreign["message"])
+        self.assertNotIn(str(person.id), hidden["message"])
+        self.assertEqual(person.name, "RGW Hidden")
 
     def test_match_creates_then_updates(self):
         first = self._upsert(match={"ref": "RGW-M1"}, values={"name": "RGW M1", "ref": "RGW-M1"})["results"][0]
@@ -79,8 +98,10 @@ class TestUpsert(RestGatewayCase):
 
     def test_scope_hides_existing_records_and_guards_the_result(self):
         person = self.env["res.partner"].create({"name": "RGW Person", "ref": "RGW-P"})
-        result = self._upsert(match={"ref": "RGW-P"}, values={"is_company": True}, scope=COMPANIES)
-        self.assertEqual(result["error"]["kind"], "missing")
+        result = self._upsert(match={"ref": "RGW-P"}, values={"name": "RGW Co", "ref": "RGW-P", "is_company": True},
+                              scope=COMPANIES)["results"][0]
+        self.assertTrue(result["created"], "a record outside the scope is not matched: as if it did not exist")
+        self.assertNotEqual(result["id"], person.id)
         self.assertFalse(person.is_company, "a record outside the scope is not brought into it")
         created = self._upsert(match={"ref": "RGW-NEW"}, values={"name": "RGW New", "ref": "RGW-NEW"},
                                scope=COMPANIES)

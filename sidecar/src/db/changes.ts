@@ -83,7 +83,8 @@ export async function readChangeRetentionDays(db: Db): Promise<number | null> {
  * first younger one so that what is purged is always a prefix of the feed,
  * and raises the purge horizon in the same transaction. Answers the rows
  * deleted, or null when another sidecar is purging (its transaction holds
- * the advisory lock).
+ * the advisory lock). The records of purged deletions are forgotten by the
+ * change feed's viewers in the same statement.
  */
 export async function purgeChangeChunk(db: Db, olderThanSeconds: number, chunkSize: number): Promise<number | null> {
   return withTryLock(db, PURGE_LOCK_KEY, async (trx) => {
@@ -102,7 +103,12 @@ export async function purgeChangeChunk(db: Db, olderThanSeconds: number, chunkSi
             DELETE FROM rest_gateway_change AS c USING head
              WHERE c.id = head.id
                AND NOT EXISTS (SELECT 1 FROM stop WHERE (head.txid, head.id) >= (stop.txid, stop.id))
-            RETURNING c.txid
+            RETURNING c.txid, c.model, c.res_id, c.operation
+       ), forgotten AS (
+            -- no valid cursor can reach a purged deletion again: the record
+            -- served to callers (db/change-viewers.ts) need not be remembered
+            DELETE FROM rest_gateway_change_viewer AS v USING purged
+             WHERE purged.operation = 'delete' AND v.model = purged.model AND v.res_id = purged.res_id
        ), horizon AS (
             UPDATE rest_gateway_change_horizon
                SET purged_txid = GREATEST(purged_txid, (SELECT max(txid) FROM purged)),

@@ -60,6 +60,18 @@ export type ApiContext = Koa.ParameterizedContext<ApiState> & { params: Record<s
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
+/**
+ * A query parameter a route takes. `family`: the name stands for the
+ * bracketed keys built on it (`filter[field][op]`, `expand[path][fields]`),
+ * each checked by the route's own parser. `lang` is taken by every route
+ * (http/odoo-context.ts) and need not be declared.
+ */
+export interface QueryParameter {
+  name: string;
+  family?: boolean;
+  description: string;
+}
+
 export interface RouteDefinition {
   method: HttpMethod;
   /** Koa router path, relative to the mount point (e.g. `/:model/count`). */
@@ -69,5 +81,7 @@ export interface RouteDefinition {
   tags: string[];
   /** false: answered without a credential. */
   authenticated: boolean;
+  /** Every query parameter the route takes; any other is a 400 `unknown_parameter` (http/query-check.ts). */
+  query: readonly QueryParameter[];
   handler(ctx: ApiContext, services: Services): Promise<void>;
 }

@@ -39,6 +39,8 @@ export const BRIDGE_ERROR_KINDS = [
   'user',
   'unique',
   'ambiguous',
+  'upsert_conflict',
+  'related_missing',
   'integrity',
   'concurrency',
   'bad_request',

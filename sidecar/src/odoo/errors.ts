@@ -9,6 +9,9 @@ const BY_KIND: Record<BridgeErrorKind, (message: string) => ApiError> = {
   user: (m) => new ApiError(422, 'validation_error', m),
   unique: (m) => new ApiError(409, 'conflict', m),
   ambiguous: (m) => new ApiError(409, 'upsert_ambiguous', m),
+  upsert_conflict: (m) => new ApiError(409, 'upsert_conflict', m),
+  // the addon's message starts with the field's path: "country_id: res.country 99999 does not exist."
+  related_missing: (m) => new ApiError(422, 'related_record_not_found', m, { errors: [{ field: /^([\w.]+): /.exec(m)?.[1] ?? '(body)', message: m }] }),
   integrity: (m) => new ApiError(422, 'validation_error', m),
   concurrency: (m) => new ApiError(409, 'conflict', m),
   bad_request: (m) => new ApiError(400, 'bad_request', m),
@@ -24,7 +27,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof BridgeError) {
     const mapped = BY_KIND[error.kind](error.message);
-    return new ApiError(mapped.status, mapped.code, mapped.detail, { headers: mapped.headers, cause: error });
+    return new ApiError(mapped.status, mapped.code, mapped.detail, { errors: mapped.errors, headers: mapped.headers, cause: error });
   }
   if (error instanceof BridgeUnavailableError) {
     return new ApiError(503, 'odoo_unavailable', 'Odoo is not reachable right now; try again shortly.', {

@@ -4,6 +4,7 @@
  */
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
+import { checkQueryParameters } from '../http/query-check.js';
 import type { ApiContext, ApiState, RouteDefinition, Services } from '../http/types.js';
 import { authRoutes } from './auth-routes.js';
 import { healthz, readyz } from './health/health.js';
@@ -60,7 +61,8 @@ export function buildRouter(services: Services, authenticated: Middleware<ApiSta
   const mount = (prefix: string, routes: RouteDefinition[]) => {
     for (const route of routes) {
       const handler: Middleware<ApiState> = (ctx) => route.handler(ctx as unknown as ApiContext, services);
-      const chain = route.authenticated ? [...authenticated, handler] : [...anonymous, handler];
+      const checked = [checkQueryParameters(route.query), handler];
+      const chain = route.authenticated ? [...authenticated, ...checked] : [...anonymous, ...checked];
       router[route.method](route.operationId, `${prefix}${route.path}`, ...chain);
     }
   };

@@ -47,7 +47,7 @@ describe('batch writes', () => {
     }, undefined, 'res.partner', '?fields=name,email,active');
     assert.equal(r.status, 207, r.text);
     assert.deepEqual(r.body.data.map((d: any) => [d.ref, d.status]), [
-      ['c1', 201], ['u1', 200], ['missing', 404], ['a1', 200], ['d1', 204], ['d2', 200], ['bad-related', 404],
+      ['c1', 201], ['u1', 200], ['missing', 404], ['a1', 200], ['d1', 204], ['d2', 200], ['bad-related', 422],
     ]);
     assert.equal(r.body.data[0].data.name, `${tag} new`);
     assert.equal(r.body.data[1].data.email, 'u1@example.com');
@@ -55,7 +55,7 @@ describe('batch writes', () => {
     assert.equal(r.body.data[3].data.active, false);
     assert.equal(r.body.data[4].data, null);
     assert.equal(r.body.data[5].data.active, false, 'delete archives a model with active, as DELETE does');
-    assert.equal(r.body.data[6].error.code, 'record_not_found', 'as the same POST answers');
+    assert.equal(r.body.data[6].error.code, 'related_record_not_found', 'as the same POST answers (D-S53)');
     const kept = await partnersNamed(tag);
     const names = kept.map((p) => p.name).sort();
     assert.deepEqual(names, [`${tag} new`, `${tag} old 1`, `${tag} old 2`, `${tag} old 4`], 'the create naming a missing category failed alone; d1 is gone');

@@ -1,7 +1,8 @@
 /**
  * The change feed end to end: changes made outside the API (Odoo's XML-RPC,
  * raw SQL) appear, field rules and scope domains apply, deletions and
- * records leaving the scope come back as deleted ids, cursors page, expire
+ * records leaving the scope come back as deleted ids (of records served
+ * before: change-feed-tombstones.test.ts), cursors page, expire
  * after a purge, and no change is missed when transactions commit out of
  * order while a client polls (support/commit-race.ts).
  */
@@ -51,10 +52,13 @@ describe('change feed', () => {
     const tag = unique('feed');
     const since = await freshCursor('res.partner');
     const [a, b, c] = await rpc.execute<number[]>('res.partner', 'create', [[{ name: `${tag} A` }, { name: `${tag} B` }, { name: `${tag} C` }]]);
+    // the feed names a deletion to a caller it served the record to (D-S50)
+    const created = await drain('res.partner', since, { fields: 'name' });
+    assert.ok(created.changed.has(c as number));
     await rpc.execute('res.partner', 'write', [[a], { name: `${tag} A2`, email: 'a2@example.com' }]);
     await rpc.execute('res.partner', 'write', [[b], { active: false }]); // archive
     await rpc.execute('res.partner', 'unlink', [[c]]);
-    const got = await drain('res.partner', since, { fields: 'name,email,active' });
+    const got = await drain('res.partner', created.cursor, { fields: 'name,email,active' });
     assert.deepEqual(got.changed.get(a as number), { id: a, name: `${tag} A2`, email: 'a2@example.com', active: true });
     assert.deepEqual(got.changed.get(b as number), { id: b, name: `${tag} B`, email: null, active: false }); // archived: still a change
     assert.ok(got.deleted.has(c as number));
@@ -113,7 +117,7 @@ describe('change feed', () => {
     const [inside, outside] = await rpc.execute<number[]>('res.partner', 'create', [[{ name: `${tag} in`, email: 'in@example.com' }, { name: `other ${tag}` }]]);
     const got = await drain('res.partner', since, { fields: 'name' }, key);
     assert.deepEqual(got.changed.get(inside as number), { id: inside, name: `${tag} in` });
-    assert.ok(got.deleted.has(outside as number), 'a change outside the scope is a deleted id, never its values');
+    assert.ok(!got.deleted.has(outside as number) && !got.changed.has(outside as number), 'a change outside the scope names nothing (D-S50)');
     const blocked = await feed('res.partner', { since, fields: 'name,email' }, key);
     assert.equal(blocked.status, 403, blocked.text);
     const defaults = await drain('res.partner', since, {}, key);

@@ -88,7 +88,9 @@ describe('a log row for every kind of request', () => {
     const tag = unique('log');
     const rows: Record<string, { id: string; status: number; body?: any }> = {};
 
-    rows.list = await traced('/res.partner?limit=2&fields=name&access_token=query-secret-value');
+    rows.list = await traced('/res.partner?limit=2&fields=name');
+    // a credential in the URL is refused (400 unknown_parameter), and still redacted in the log
+    rows.tokenInUrl = await traced('/res.partner?limit=2&fields=name&access_token=query-secret-value');
     secrets.push('query-secret-value');
     rows.create = await traced('/res.partner', { method: 'POST', body: { name: `${tag} created`, comment: 'hello' } });
     const partnerId = rows.create!.body.data.id as number;
@@ -164,7 +166,8 @@ describe('a log row for every kind of request', () => {
       ['GET /api/v1/:model', 'listRecords', 'res.partner', 'api_key', 2],
     );
     assert.ok(row('list').key_id, 'the API key');
-    assert.match(row('list').path, /access_token=\[REDACTED\]/);
+    assert.match(row('tokenInUrl').path, /access_token=\[REDACTED\]/);
+    assert.equal(row('tokenInUrl').error_code, 'unknown_parameter');
     assert.ok(row('list').odoo_ms > 0, 'a list waits for Odoo');
     assert.ok(row('list').response_size! > 0);
     assert.deepEqual([row('read').endpoint, row('read').operation], ['GET /api/v1/:model/:id', 'readRecord']);

@@ -78,12 +78,13 @@ describe('upsert', () => {
     assert.equal(await count('res.partner', [['name', '=', `${tag} L5`]]), 0, 'nothing of a failed list is kept');
   });
 
-  it('answers 404 for an existing record outside the credential\'s scope, and changes nothing', async () => {
+  it('does not match an existing record outside the credential\'s scope, and changes nothing of it', async () => {
     const company = await createCompany(unique('upco'));
     const user = await createUser({ login: unique('upuser'), companyIds: [company], groups: ['base.group_user', 'base.group_partner_manager'] });
     const { key } = await createKey({ userId: user.id, scopes: [{ model: 'res.partner', domain: "[('is_company', '=', True)]" }] });
     const [person] = await (await admin()).execute<number[]>('res.partner', 'create', [[{ name: `${tag} P`, ref: `${tag}-P` }]]);
-    expectProblem(await upsert({ match: { ref: `${tag}-P` }, values: { is_company: true } }, key), 404, 'record_not_found');
+    // a record outside the scope is not there for this key (upsert-existence.test.ts)
+    expectProblem(await upsert({ match: { ref: `${tag}-P` }, values: { is_company: false, name: `${tag} P2` } }, key), 403, 'forbidden');
     const [row] = await (await admin()).execute('res.partner', 'read', [[person], ['is_company']]);
     assert.equal(row.is_company, false);
     const readOnly = await createKey({ userId: user.id, scopes: [{ model: 'res.partner', toggles: { update: false } }] });

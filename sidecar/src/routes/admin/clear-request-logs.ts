@@ -15,6 +15,7 @@ export const clearRequestLogs: RouteDefinition = {
   summary: 'Remove every request log entry',
   tags: ['Admin'],
   authenticated: true,
+  query: [],
   async handler(ctx, services) {
     if (ctx.querystring !== '') {
       throw errors.badRequest('invalid_parameter', 'This route takes no query parameters.', {

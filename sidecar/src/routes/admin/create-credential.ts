@@ -15,6 +15,7 @@ function createRoute(resource: AdminResource, operationId: string): RouteDefinit
     summary: `Create ${resource.path === 'keys' ? 'an API key' : 'an OAuth client'} (the secret is shown once)`,
     tags: ['Admin'],
     authenticated: true,
+    query: [],
     async handler(ctx, services) {
       const values = toOdooValues(resource, parseJsonBody(ctx, createBody));
       const result = await adminCall(ctx, services, { model: resource.model, method: 'rest_gateway_api_create', args: [values] }, true);

@@ -10,6 +10,7 @@ function deleteRoute(resource: AdminResource, operationId: string): RouteDefinit
     summary: `Delete one of the ${resource.path.replace('-', ' ')}`,
     tags: ['Admin'],
     authenticated: true,
+    query: [],
     async handler(ctx, services) {
       await adminCall(ctx, services, { model: resource.model, method: 'unlink', ids: [recordId(ctx)] }, true);
       if (resource.configured) await services.config.reload();

@@ -22,6 +22,7 @@ function listRoute(resource: AdminResource, operationId: string): RouteDefinitio
     summary: `List ${resource.path.replace('-', ' ')}`,
     tags: ['Admin'],
     authenticated: true,
+    query: Object.keys(query.shape).map((name) => ({ name, description: `the ${name} of the page or a filter` })),
     async handler(ctx, services) {
       const parsed = query.safeParse(ctx.query);
       if (!parsed.success) {

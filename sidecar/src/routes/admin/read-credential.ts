@@ -10,6 +10,7 @@ function readRoute(resource: AdminResource, operationId: string): RouteDefinitio
     summary: `Read one of the ${resource.path.replace('-', ' ')}`,
     tags: ['Admin'],
     authenticated: true,
+    query: [],
     async handler(ctx, services) {
       const result = await adminCall(ctx, services, { model: resource.model, method: 'rest_gateway_api_read', ids: [recordId(ctx)] }, false);
       ctx.body = { data: firstRecord(result) };

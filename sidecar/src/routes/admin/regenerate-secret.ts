@@ -10,6 +10,7 @@ function regenerateRoute(resource: AdminResource, operationId: string): RouteDef
     summary: `Replace the secret of ${resource.path === 'keys' ? 'an API key' : 'an OAuth client'}`,
     tags: ['Admin'],
     authenticated: true,
+    query: [],
     async handler(ctx, services) {
       const result = await adminCall(ctx, services, { model: resource.model, method: 'rest_gateway_api_regenerate', ids: [recordId(ctx)] }, true);
       await services.config.reload();

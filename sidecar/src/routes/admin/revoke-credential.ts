@@ -14,6 +14,7 @@ function revokeRoute(resource: AdminResource, operationId: string): RouteDefinit
     summary: `Revoke one of the ${resource.path.replace('-', ' ')}`,
     tags: ['Admin'],
     authenticated: true,
+    query: [],
     async handler(ctx, services) {
       const result = await adminCall(ctx, services, { model: resource.model, method: 'rest_gateway_api_revoke', ids: [recordId(ctx)] }, true);
       if (resource.configured) await services.config.reload();

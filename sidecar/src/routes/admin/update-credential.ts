@@ -11,6 +11,7 @@ function updateRoute(resource: AdminResource, operationId: string): RouteDefinit
     summary: `Update ${resource.path === 'keys' ? 'an API key' : 'an OAuth client'}`,
     tags: ['Admin'],
     authenticated: true,
+    query: [],
     async handler(ctx, services) {
       const id = recordId(ctx);
       const values = toOdooValues(resource, parseJsonBody(ctx, updateBody));

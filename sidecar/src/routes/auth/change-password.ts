@@ -18,6 +18,7 @@ export const changePassword: RouteDefinition = {
   summary: "Change the user's password",
   tags: ['Authentication'],
   authenticated: true,
+  query: [],
   async handler(ctx, services) {
     const principal = requirePrincipal(ctx);
     requireUserCredential(principal);

@@ -44,6 +44,7 @@ export const createApiKey: RouteDefinition = {
   summary: 'Create an API key for the logged-in user (shown once)',
   tags: ['Authentication'],
   authenticated: true,
+  query: [],
   async handler(ctx, services) {
     requireUserCredential(requirePrincipal(ctx), ['session']);
     const parsed = parseJsonBody(ctx, body);

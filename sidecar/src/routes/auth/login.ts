@@ -19,6 +19,7 @@ export const login: RouteDefinition = {
   summary: 'Log in with a login and password; start a session',
   tags: ['Authentication'],
   authenticated: false,
+  query: [],
   async handler(ctx, services) {
     const { login: name, password } = parseJsonBody(ctx, body);
     const { uid, user } = await services.auth.odooAuth.authenticate(name, password, ctx.state.clientAddress);

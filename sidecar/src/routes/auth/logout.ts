@@ -12,6 +12,7 @@ export const logout: RouteDefinition = {
   summary: 'End the current session',
   tags: ['Authentication'],
   authenticated: true,
+  query: [],
   async handler(ctx, services) {
     const principal = requirePrincipal(ctx);
     requireUserCredential(principal, ['session']);

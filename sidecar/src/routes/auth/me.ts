@@ -13,6 +13,7 @@ export const readMe: RouteDefinition = {
   summary: 'The authenticated user and credential',
   tags: ['Authentication'],
   authenticated: true,
+  query: [],
   async handler(ctx, services) {
     const principal = requirePrincipal(ctx);
     const [profile] = await runOperations(ctx, services, [{ model: 'res.users', method: 'rest_gateway_me' }], { readonly: true });

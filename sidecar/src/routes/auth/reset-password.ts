@@ -16,6 +16,7 @@ export const resetPassword: RouteDefinition = {
   summary: "Start Odoo's password reset (a link by email)",
   tags: ['Authentication'],
   authenticated: false,
+  query: [],
   async handler(ctx, services) {
     const { login } = parseJsonBody(ctx, body);
     await services.auth.odooAuth.resetPassword(login, ctx.state.clientAddress);

@@ -8,6 +8,7 @@ export const healthz: RouteDefinition = {
   summary: 'Liveness: the process is up',
   tags: ['Health'],
   authenticated: false,
+  query: [],
   async handler(ctx) {
     ctx.body = { status: 'ok' };
   },
@@ -20,6 +21,7 @@ export const readyz: RouteDefinition = {
   summary: 'Readiness: database and Odoo reachable',
   tags: ['Health'],
   authenticated: false,
+  query: [],
   async handler(ctx, services) {
     const [database, odoo] = await Promise.all([
       services.db.raw('SELECT 1').then(() => true, () => false),

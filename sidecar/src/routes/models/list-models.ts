@@ -10,6 +10,7 @@ export const listModels: RouteDefinition = {
   summary: 'List the models available to the caller',
   tags: ['Models'],
   authenticated: true,
+  query: [],
   async handler(ctx) {
     const principal = requirePrincipal(ctx);
     const data = [...principal.grants.values()]

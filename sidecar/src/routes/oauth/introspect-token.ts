@@ -21,6 +21,7 @@ export const introspectToken: RouteDefinition = {
   summary: 'Introspect an access token (RFC 7662)',
   tags: ['OAuth'],
   authenticated: false,
+  query: [],
   async handler(ctx, services) {
     await answeringOAuthErrors(ctx, async () => {
       const { client, token } = await readClientTokenRequest(ctx, services);

@@ -19,6 +19,7 @@ export const issueToken: RouteDefinition = {
   summary: 'Issue an access token (OAuth 2.0 client credentials)',
   tags: ['OAuth'],
   authenticated: false,
+  query: [],
   async handler(ctx, services) {
     await answeringOAuthErrors(ctx, async () => {
       const params = await readFormParams(ctx);

@@ -18,6 +18,7 @@ export const revokeOAuthToken: RouteDefinition = {
   summary: 'Revoke an access token (RFC 7009)',
   tags: ['OAuth'],
   authenticated: false,
+  query: [],
   async handler(ctx, services) {
     await answeringOAuthErrors(ctx, async () => {
       // token_type_hint is only a hint (§2.1): every token type is searched anyway

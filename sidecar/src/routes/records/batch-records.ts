@@ -14,6 +14,7 @@ import { parseBatchBody } from './batch/parse-batch.js';
 import { runBatch } from './batch/run-batch.js';
 import { parseValueOptions } from './value-options.js';
 import { jsonBody, modelFields } from './write-support.js';
+import { WRITE_PARAMS } from '../../query/query-parameters.js';
 
 export const batchRecords: RouteDefinition = {
   method: 'post',
@@ -22,6 +23,7 @@ export const batchRecords: RouteDefinition = {
   summary: 'Run several write operations in one request',
   tags: ['Records'],
   authenticated: true,
+  query: WRITE_PARAMS,
   async handler(ctx, services) {
     const model = ctx.params.model as string;
     await modelFields(ctx, services, model); // 404 for a model the caller cannot see, before its settings are read

@@ -4,6 +4,7 @@ import type { RouteDefinition } from '../../http/types.js';
 import { compileCount } from '../../query/compile-read.js';
 import { parseQueryFilters } from '../../query/filters.js';
 import type { RawQuery } from '../../query/params.js';
+import { FILTER_PARAMS } from '../../query/query-parameters.js';
 
 export const countRecords: RouteDefinition = {
   method: 'get',
@@ -12,6 +13,7 @@ export const countRecords: RouteDefinition = {
   summary: 'Count records',
   tags: ['Records'],
   authenticated: true,
+  query: FILTER_PARAMS,
   async handler(ctx, services) {
     const resolve = modelResolver(ctx, services);
     const context = await resolve(ctx.params.model as string, 'read');

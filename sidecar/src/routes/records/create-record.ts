@@ -6,6 +6,7 @@ import { compileWrite } from '../../query/compile-write.js';
 import type { RawQuery } from '../../query/params.js';
 import { parseValueOptions } from './value-options.js';
 import { jsonBody, readBackFields, runWritePlan, writtenRecord } from './write-support.js';
+import { WRITE_PARAMS } from '../../query/query-parameters.js';
 
 export const createRecord: RouteDefinition = {
   method: 'post',
@@ -14,6 +15,7 @@ export const createRecord: RouteDefinition = {
   summary: 'Create a record',
   tags: ['Records'],
   authenticated: true,
+  query: WRITE_PARAMS,
   async handler(ctx, services) {
     const query = ctx.query as RawQuery;
     const resolve = modelResolver(ctx, services);

@@ -9,6 +9,7 @@ import { compileWrite } from '../../query/compile-write.js';
 import { parseBooleanParam, parseRecordId, singleParam, type RawQuery } from '../../query/params.js';
 import { parseValueOptions } from './value-options.js';
 import { modelFields, readBackFields, runWritePlan, writtenRecord } from './write-support.js';
+import { DELETE_PARAMS } from '../../query/query-parameters.js';
 
 export const deleteRecord: RouteDefinition = {
   method: 'delete',
@@ -17,6 +18,7 @@ export const deleteRecord: RouteDefinition = {
   summary: 'Archive or delete a record',
   tags: ['Records'],
   authenticated: true,
+  query: DELETE_PARAMS,
   async handler(ctx, services) {
     const query = ctx.query as RawQuery;
     const model = ctx.params.model as string;

@@ -1,7 +1,8 @@
 /**
  * GET /{model}/changes?since=CURSOR: records created or updated and ids
  * deleted since the cursor, one page of captured changes at a time
- * (docs/decisions.md D-C2, D-C3; the rows come from the addon's triggers).
+ * (docs/decisions.md D-C2, D-C3, D-S50; the rows come from the addon's
+ * triggers). It takes no filter or sort: undeclared, they answer 400.
  */
 import { readChangeHorizon, readChangeSlice } from '../../db/changes.js';
 import { errors } from '../../errors.js';
@@ -15,7 +16,9 @@ import { parseFields } from '../../query/fields.js';
 import type { RawQuery } from '../../query/params.js';
 import { toApiRecord } from '../../values/record-values.js';
 import { readChangedRecords } from './changed-records.js';
+import { feedDeletions } from './feed-deletions.js';
 import { parseValueOptions } from './value-options.js';
+import { CHANGES_PARAMS } from '../../query/query-parameters.js';
 
 const EXPIRED = 'This cursor is older than the change feed retention; changes after it were purged. '
   + 'Resync: list the records, then follow the feed from a fresh cursor (call it without "since").';
@@ -27,6 +30,7 @@ export const listChanges: RouteDefinition = {
   summary: 'Change feed: records created, updated or deleted since a cursor',
   tags: ['Records'],
   authenticated: true,
+  query: CHANGES_PARAMS,
   async handler(ctx, services) {
     const query = ctx.query as RawQuery;
     const resolve = modelResolver(ctx, services);
@@ -49,11 +53,13 @@ export const listChanges: RouteDefinition = {
     const { changedIds, deletedIds } = foldChanges(page.rows);
     const visible = await readChangedRecords(ctx, services, context, { ids: changedIds, fields, expand });
     const shape = expandShape(context.fields, expand);
+    const servedIds = changedIds.filter((id) => visible.has(id));
+    // gone for this caller: deleted since, or now outside its domains or record rules
+    const gone = [...deletedIds, ...changedIds.filter((id) => !visible.has(id))];
     ctx.body = {
       data: {
-        changed: changedIds.filter((id) => visible.has(id)).map((id) => toApiRecord(visible.get(id) as Record<string, unknown>, shape, values)),
-        // no longer visible to this caller: deleted since, or now outside its domains or record rules
-        deleted: [...deletedIds, ...changedIds.filter((id) => !visible.has(id))],
+        changed: servedIds.map((id) => toApiRecord(visible.get(id) as Record<string, unknown>, shape, values)),
+        deleted: await feedDeletions(ctx, services, context.grant, servedIds, gone),
       },
       meta: { next_cursor: encodeCursor(page.next), has_more: page.hasMore },
     };

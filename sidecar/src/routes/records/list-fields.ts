@@ -12,6 +12,7 @@ export const listFields: RouteDefinition = {
   summary: 'Describe the fields of a model',
   tags: ['Records'],
   authenticated: true,
+  query: [],
   async handler(ctx, services) {
     const context = await modelResolver(ctx, services)(ctx.params.model as string, 'read');
     // Asked again (not from the cache) for labels and help in the request's language.

@@ -11,6 +11,7 @@ import { parseSort } from '../../query/sort.js';
 import { toApiRecord } from '../../values/record-values.js';
 import { pageLinks } from './page-links.js';
 import { parseValueOptions } from './value-options.js';
+import { LIST_PARAMS } from '../../query/query-parameters.js';
 
 export const listRecords: RouteDefinition = {
   method: 'get',
@@ -19,6 +20,7 @@ export const listRecords: RouteDefinition = {
   summary: 'Search records',
   tags: ['Records'],
   authenticated: true,
+  query: LIST_PARAMS,
   async handler(ctx, services) {
     const query = ctx.query as RawQuery;
     const resolve = modelResolver(ctx, services);

@@ -3,6 +3,7 @@ import type { RouteDefinition } from '../../http/types.js';
 import { parseIdsParam } from '../../query/bulk-ids.js';
 import { singleParam, type RawQuery } from '../../query/params.js';
 import { answerBulk } from './bulk-answer.js';
+import { BULK_GET_PARAMS } from '../../query/query-parameters.js';
 
 export const readBulk: RouteDefinition = {
   method: 'get',
@@ -11,5 +12,6 @@ export const readBulk: RouteDefinition = {
   summary: 'Read many records by id',
   tags: ['Records'],
   authenticated: true,
+  query: BULK_GET_PARAMS,
   handler: (ctx, services) => answerBulk(ctx, services, (context) => parseIdsParam(singleParam(ctx.query as RawQuery, 'ids'), context.grant)),
 };

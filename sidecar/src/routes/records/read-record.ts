@@ -8,6 +8,7 @@ import { parseFields } from '../../query/fields.js';
 import { parseRecordId, type RawQuery } from '../../query/params.js';
 import { toApiRecord } from '../../values/record-values.js';
 import { parseValueOptions } from './value-options.js';
+import { READ_PARAMS } from '../../query/query-parameters.js';
 
 export const readRecord: RouteDefinition = {
   method: 'get',
@@ -16,6 +17,7 @@ export const readRecord: RouteDefinition = {
   summary: 'Read one record',
   tags: ['Records'],
   authenticated: true,
+  query: READ_PARAMS,
   async handler(ctx, services) {
     const query = ctx.query as RawQuery;
     const resolve = modelResolver(ctx, services);

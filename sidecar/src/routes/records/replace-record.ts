@@ -5,6 +5,7 @@
  */
 import type { RouteDefinition } from '../../http/types.js';
 import { handleUpdate } from './write-support.js';
+import { WRITE_PARAMS } from '../../query/query-parameters.js';
 
 export const replaceRecord: RouteDefinition = {
   method: 'put',
@@ -13,5 +14,6 @@ export const replaceRecord: RouteDefinition = {
   summary: 'Replace the writable fields of a record',
   tags: ['Records'],
   authenticated: true,
+  query: WRITE_PARAMS,
   handler: (ctx, services) => handleUpdate(ctx, services, 'replace'),
 };

@@ -15,6 +15,7 @@ import { batchTooLarge, parseBatchBody, type BatchInput } from './batch/parse-ba
 import { runBatch } from './batch/run-batch.js';
 import { parseValueOptions } from './value-options.js';
 import { jsonBody, modelFields } from './write-support.js';
+import { WRITE_PARAMS } from '../../query/query-parameters.js';
 
 const asUpsert = (item: unknown): unknown => (isPlainObject(item) ? { ...item, op: 'upsert' } : item);
 
@@ -44,6 +45,7 @@ export const upsertRecords: RouteDefinition = {
   summary: 'Create or update records by external id or a unique field',
   tags: ['Records'],
   authenticated: true,
+  query: WRITE_PARAMS,
   async handler(ctx, services) {
     const model = ctx.params.model as string;
     await modelFields(ctx, services, model);

@@ -11,6 +11,7 @@ export const createWebhook: RouteDefinition = {
   summary: 'Create a webhook (the secret is shown once)',
   tags: ['Webhooks'],
   authenticated: true,
+  query: [],
   async handler(ctx, services) {
     const values = await authorizeWebhookValues(ctx, services, parseJsonBody(ctx, createWebhookBody));
     const data = (await webhookCall(ctx, services, 'create', [values], true)) as { id: number };

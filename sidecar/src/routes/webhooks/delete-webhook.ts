@@ -9,6 +9,7 @@ export const deleteWebhook: RouteDefinition = {
   summary: 'Delete a webhook',
   tags: ['Webhooks'],
   authenticated: true,
+  query: [],
   async handler(ctx, services) {
     await webhookCall(ctx, services, 'delete', [webhookId(ctx)], true);
     ctx.status = 204;

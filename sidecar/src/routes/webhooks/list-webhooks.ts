@@ -9,6 +9,7 @@ export const listWebhooks: RouteDefinition = {
   summary: "List this API key's webhooks",
   tags: ['Webhooks'],
   authenticated: true,
+  query: [],
   async handler(ctx, services) {
     const records = (await webhookCall(ctx, services, 'list', [], false)) as unknown[];
     ctx.body = { data: records, meta: { total: records.length } };

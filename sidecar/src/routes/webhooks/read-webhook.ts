@@ -9,6 +9,7 @@ export const readWebhook: RouteDefinition = {
   summary: 'Read a webhook',
   tags: ['Webhooks'],
   authenticated: true,
+  query: [],
   async handler(ctx, services) {
     ctx.body = { data: await webhookCall(ctx, services, 'read', [webhookId(ctx)], false) };
   },

@@ -14,6 +14,7 @@ export const rotateWebhookSecret: RouteDefinition = {
   summary: "Replace a webhook's signing secret",
   tags: ['Webhooks'],
   authenticated: true,
+  query: [],
   async handler(ctx, services) {
     const id = webhookId(ctx);
     const { grace_hours: graceHours } = parseJsonBody(ctx, rotateSecretBody);

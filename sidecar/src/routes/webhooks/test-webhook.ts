@@ -19,6 +19,7 @@ export const testWebhook: RouteDefinition = {
   summary: 'Send a test event to a webhook',
   tags: ['Webhooks'],
   authenticated: true,
+  query: [],
   async handler(ctx, services) {
     const id = webhookId(ctx);
     parseJsonBody(ctx, emptyBody);

@@ -11,6 +11,7 @@ export const updateWebhook: RouteDefinition = {
   summary: 'Update a webhook',
   tags: ['Webhooks'],
   authenticated: true,
+  query: [],
   async handler(ctx, services) {
     const id = webhookId(ctx);
     const values = await authorizeWebhookValues(ctx, services, parseJsonBody(ctx, updateWebhookBody), id);

@@ -39,13 +39,13 @@ describe('parseBatchBody', () => {
   });
 
   it('partial: refuses each malformed operation alone and keeps the well-formed ones', () => {
-    const input = parseBatchBody({ operations: [{ op: 'create', ref: 'ok', values: {} }, ...malformed.map((m) => (typeof m === 'object' ? { ...m, ref: 'bad' } : m))] }, 10);
+    const input = parseBatchBody({ operations: [{ op: 'create', ref: 'ok', values: {} }, ...malformed.map((m, i) => (typeof m === 'object' ? { ...m, ref: `bad${i}` } : m))] }, 10);
     assert.deepEqual(input.operations.map((o) => [o.index, o.ref]), [[0, 'ok']]);
     assert.deepEqual(input.refused.map((r) => [r.index, r.ref, r.error.status, r.error.code]), [
-      [1, 'bad', 400, 'invalid_operation'],
+      [1, 'bad0', 400, 'invalid_operation'],
       [2, null, 400, 'invalid_operation'],
-      [3, 'bad', 400, 'invalid_operation'],
-      [4, 'bad', 400, 'invalid_operation'],
+      [3, 'bad2', 400, 'invalid_operation'],
+      [4, 'bad3', 400, 'invalid_operation'],
     ]);
     assert.deepEqual(input.refused[2]?.error.errors.map((e) => e.field), ['operations[3].values', 'operations[3].id']);
   });

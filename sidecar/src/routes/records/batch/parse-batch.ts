@@ -143,6 +143,7 @@ export function parseBatchBody(body: unknown, maxSize: number): BatchInput {
     throw errors.badRequest('invalid_body', '"operations" must be a non-empty list.', { errors: [{ field: 'operations', message: 'must be a non-empty list' }] });
   }
   if (raw.length > maxSize) throw batchTooLarge(raw.length, maxSize);
+  refuseDuplicateRefs(raw);
   const atomic = body.atomic === true;
   const operations: BatchOperation[] = [];
   const refused: BatchRefusal[] = [];
@@ -160,6 +161,30 @@ export function parseBatchBody(body: unknown, maxSize: number): BatchInput {
     return { atomic, operations, refused: [] };
   }
   return { atomic, operations, refused };
+}
+
+/**
+ * Each answer entry is matched to its operation by `ref`, so a ref given
+ * twice makes the answer ambiguous: the whole request is refused. `1` and
+ * `"1"` count as the same ref, as clients often compare them as text.
+ */
+function refuseDuplicateRefs(raw: readonly unknown[]): void {
+  const seen = new Map<string, number>();
+  const problems: FieldProblem[] = [];
+  const duplicated = new Set<string>();
+  raw.forEach((item, index) => {
+    const ref = isPlainObject(item) ? item.ref : undefined;
+    if (typeof ref !== 'string' && typeof ref !== 'number') return;
+    const first = seen.get(String(ref));
+    if (first === undefined) {
+      seen.set(String(ref), index);
+      return;
+    }
+    duplicated.add(JSON.stringify(ref));
+    problems.push({ field: `operations[${index}].ref`, message: `${JSON.stringify(ref)} is already the ref of operations[${first}]`, code: 'duplicate_ref' });
+  });
+  if (problems.length === 0) return;
+  throw new ApiError(400, 'duplicate_ref', `Each operation's ref must be unique; given more than once: ${[...duplicated].join(', ')}.`, { errors: problems });
 }
 
 export function batchTooLarge(count: number, maxSize: number): ApiError {
