@@ -91,6 +91,7 @@ const CASES: Case[] = [
   { name: 'NUL in a Basic login', method: 'GET', path: '/res.partner?limit=1', headers: basicBytes(Buffer.from('adm\0in'), Buffer.from('admin')), status: 400, code: 'invalid_parameter' },
   { name: 'NUL in a Basic password', method: 'GET', path: '/res.partner?limit=1', headers: basicBytes(Buffer.from('admin'), Buffer.from('adm\0in')), status: 400, code: 'invalid_parameter' },
   { name: 'invalid UTF-8 in Basic credentials', method: 'GET', path: '/res.partner?limit=1', headers: basicBytes(Buffer.concat([Buffer.from('a'), CESU]), Buffer.from('x')), status: 400, code: 'invalid_parameter' },
+  { name: 'a Basic password longer than Odoo can verify', method: 'GET', path: '/models', headers: { Authorization: basic(stack.odoo_login, 'x'.repeat(4_097)) }, status: 401, code: 'invalid_credentials' },
   // auth/login, auth/password
   { name: 'NUL in a login', method: 'POST', path: '/auth/login', headers: JSON_ONLY, body: '{"login":"a\\u0000b","password":"x"}', status: 400, code: 'invalid_value' },
   { name: 'a lone surrogate in a login', method: 'POST', path: '/auth/login', headers: JSON_ONLY, body: '{"login":"a\\ud800b","password":"x"}', status: 400, code: 'invalid_value' },
