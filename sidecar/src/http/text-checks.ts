@@ -45,10 +45,23 @@ export interface JsonProblem {
 
 const MAX_PATH_CHARS = 200;
 
-/** Paths name client keys: bounded, so a refusal never echoes a huge key. */
-function childPath(parent: string, key: string | number): string {
-  if (parent.length >= MAX_PATH_CHARS) return parent;
-  const path = typeof key === 'number' ? `${parent}[${key}]` : parent ? `${parent}.${key}` : key;
+/** A value met in the walk; its path is spelled only when it has a problem. */
+interface Visit {
+  value: unknown;
+  parent: Visit | null;
+  key: string | number;
+  depth: number;
+}
+
+/** `operations[2].values.name`; bounded, so a refusal never echoes a huge key. */
+function pathOf(visit: Visit): string {
+  const keys: Array<string | number> = [];
+  for (let at: Visit | null = visit; at?.parent; at = at.parent) keys.push(at.key);
+  let path = '';
+  for (let i = keys.length - 1; i >= 0 && path.length < MAX_PATH_CHARS; i -= 1) {
+    const key = keys[i] as string | number;
+    path = typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+  }
   return path.length > MAX_PATH_CHARS ? `${path.slice(0, MAX_PATH_CHARS - 1)}…` : path;
 }
 
@@ -60,31 +73,32 @@ function childPath(parent: string, key: string | number): string {
  * (`JSON.parse('1e400')` is Infinity, which would become null).
  */
 export function findJsonProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): JsonProblem | null {
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '', depth: 0 }];
+  const stack: Visit[] = [{ value, parent: null, key: '', depth: 0 }];
   while (stack.length > 0) {
-    const item = stack.pop() as { value: unknown; path: string; depth: number };
-    const current = item.value;
+    const visit = stack.pop() as Visit;
+    const current = visit.value;
     if (typeof current === 'string') {
       const problem = textProblem(current);
-      if (problem) return { path: item.path, kind: problem, message: describeTextProblem(problem) };
+      if (problem) return { path: pathOf(visit), kind: problem, message: describeTextProblem(problem) };
     } else if (typeof current === 'number') {
       if (!Number.isFinite(current) || Math.abs(current) > MAX_JSON_NUMBER) {
-        return { path: item.path, kind: 'number', message: `must be a finite number between -${MAX_JSON_NUMBER} and ${MAX_JSON_NUMBER}` };
+        return { path: pathOf(visit), kind: 'number', message: `must be a finite number between -${MAX_JSON_NUMBER} and ${MAX_JSON_NUMBER}` };
       }
     } else if (current !== null && typeof current === 'object') {
-      const depth = item.depth + 1;
+      const depth = visit.depth + 1;
       // no path: it would be `maxDepth` segments long
       if (depth > maxDepth) return { path: '', kind: 'depth', message: `is nested deeper than ${maxDepth} levels` };
       if (Array.isArray(current)) {
-        for (let i = current.length - 1; i >= 0; i -= 1) stack.push({ value: current[i], path: childPath(item.path, i), depth });
+        for (let i = current.length - 1; i >= 0; i -= 1) stack.push({ value: current[i], parent: visit, key: i, depth });
       } else {
-        const entries = Object.entries(current as Record<string, unknown>);
-        for (let i = entries.length - 1; i >= 0; i -= 1) {
-          const [key, child] = entries[i] as [string, unknown];
+        const record = current as Record<string, unknown>;
+        const keys = Object.keys(record);
+        for (let i = keys.length - 1; i >= 0; i -= 1) {
+          const key = keys[i] as string;
           const problem = textProblem(key);
           // a bad key cannot be named as it is: say where its object is
-          if (problem) return { path: item.path, kind: problem, message: `has a key that ${describeTextProblem(problem)}` };
-          stack.push({ value: child, path: childPath(item.path, key), depth });
+          if (problem) return { path: pathOf(visit), kind: problem, message: `has a key that ${describeTextProblem(problem)}` };
+          stack.push({ value: record[key], parent: visit, key, depth });
         }
       }
     }
