@@ -2,14 +2,18 @@
  * Builds the Koa application. The middleware order is set here and only
  * here: request id → request log (sees the final answer, problems
  * included) → problem rendering → CORS → client address → rate-limit
- * headers (and the per-address limit) → body → routes (each authenticated
- * route authenticates, then counts against its credential's limit).
+ * headers (and the per-address limit) → unserved methods → body → text
+ * checks (path, query, Basic credentials, body) → routes (each
+ * authenticated route authenticates, then counts against its credential's
+ * limit).
  */
 import Koa from 'koa';
-import { koaBody } from 'koa-body';
 import { authenticate } from './auth/authenticate.js';
 import { clientAddressMiddleware } from './auth/client-address.js';
 import { corsMiddleware } from './cors/cors.js';
+import { jsonBodyParser } from './http/body-parser.js';
+import { edgeTextMiddleware } from './http/edge-text.js';
+import { methodGuard } from './http/method-guard.js';
 import { odooContextMiddleware } from './http/odoo-context.js';
 import { idempotencyMiddleware } from './http/idempotency.js';
 import type { ApiState, Services } from './http/types.js';
@@ -40,16 +44,10 @@ export function createApp(services: Services, limiter: RateLimiter = defaultRate
   app.use(corsMiddleware(services.config, router));
   app.use(clientAddressMiddleware(services.settings.trustedProxies));
   app.use(rateLimitHeadersMiddleware(limiter, services.config));
-  app.use(
-    koaBody({
-      json: true,
-      jsonStrict: true,
-      multipart: false,
-      urlencoded: false,
-      text: false,
-      jsonLimit: services.settings.bodyLimit,
-    }),
-  );
+  app.use(methodGuard(router));
+  app.use(jsonBodyParser(services.settings.bodyLimit));
+  // every string a route takes is checked once, here, before any credential is looked up
+  app.use(edgeTextMiddleware());
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

@@ -4,6 +4,7 @@
  * batch that inserts the logged rows and upserts the statistics, and the
  * chunked retention purge of both.
  */
+import { replaceBadText } from '../http/text-checks.js';
 import { withTryLock, type Db } from './knex.js';
 
 export const LOG_RETENTION_PARAM = 'rest_gateway.request_log_retention_days';
@@ -52,8 +53,25 @@ export function statusClass(status: number): string {
   return `${Math.min(5, Math.max(1, Math.floor(status / 100)))}xx`;
 }
 
+/**
+ * A failure that belongs to the rows sent rather than to the database:
+ * SQLSTATE class 22 (data exception: untranslatable character, value out
+ * of range, invalid text) or 23 (integrity). Worth retrying row by row; a
+ * lost connection or a missing table is not.
+ */
+export function isRowDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
+/** Every string column storable in text and jsonb (no NUL, no unpaired surrogate), whatever built the entry. */
+function storable(record: Record<string, unknown>): Record<string, unknown> {
+  for (const [name, value] of Object.entries(record)) if (typeof value === 'string') record[name] = replaceBadText(value);
+  return record;
+}
+
 function toRecord(entry: RequestLogEntry): Record<string, unknown> {
-  return {
+  return storable({
     logged_at: entry.loggedAt.toISOString(),
     request_id: entry.requestId,
     method: entry.method,
@@ -79,7 +97,7 @@ function toRecord(entry: RequestLogEntry): Record<string, unknown> {
     request_summary: entry.requestSummary,
     response_summary: entry.responseSummary,
     logged: entry.logged,
-  };
+  });
 }
 
 /**

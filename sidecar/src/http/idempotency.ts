@@ -6,6 +6,7 @@
  * still runs, is a 409. A 5xx is not stored: the retry runs again (D-B5).
  */
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import type { Middleware } from 'koa';
 import {
   claimIdempotencyKey,
@@ -28,14 +29,15 @@ const KEY_FORMAT = /^[\x20-\x7e]{1,255}$/;
 const STORED_HEADERS = ['content-type', 'location'] as const;
 export const DEFAULT_RETENTION_HOURS = 24;
 
-/** JSON with object keys sorted: the same body however its keys were ordered. */
+/**
+ * The body as RFC 8785 (JCS) canonical JSON: keys sorted by UTF-16 code
+ * units, numbers in ECMAScript form, so the same body however its keys were
+ * ordered. The library walks with its own stack; the edge has already
+ * bounded the depth (http/text-checks.ts) and refused unpaired surrogates,
+ * which JCS cannot represent.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+  return canonicalize(value) ?? 'null';
 }
 
 export function requestDigest(method: string, path: string, querystring: string, body: unknown): string {

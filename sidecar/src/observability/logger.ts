@@ -1,8 +1,12 @@
-/** Structured JSON logs on stdout, one line per event. */
+/**
+ * Structured JSON logs on stdout, one line per event (pino), at LOG_LEVEL:
+ * `{"level":"warn","time":"<ISO 8601>","msg":"…",…fields}`. Fields named
+ * like secrets are censored by pino's redaction, wherever a caller puts
+ * them in the first two levels of the fields.
+ */
+import { pino, stdTimeFunctions, type DestinationStream } from 'pino';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface Logger {
   debug(msg: string, extra?: Record<string, unknown>): void;
@@ -11,15 +15,48 @@ export interface Logger {
   error(msg: string, extra?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
-  const emit = (at: LogLevel, msg: string, extra?: Record<string, unknown>): void => {
-    if (ORDER[at] < ORDER[level]) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...extra })}\n`);
-  };
-  return {
-    debug: (m, e) => emit('debug', m, e),
-    info: (m, e) => emit('info', m, e),
-    warn: (m, e) => emit('warn', m, e),
-    error: (m, e) => emit('error', m, e),
-  };
+export const LOG_REDACTED = '[REDACTED]';
+
+/** Names whose value is a secret (as the request log's redaction names them, requestlog/redaction.ts). */
+const SECRET_NAMES = [
+  'password',
+  'new_password',
+  'current_password',
+  'secret',
+  'client_secret',
+  'token',
+  'access_token',
+  'refresh_token',
+  'authorization',
+  'Authorization',
+  'cookie',
+  'Cookie',
+  'api_key',
+  'apikey',
+  'key',
+  'credentials',
+];
+
+/** Each name at the top of the fields and one and two levels down (`headers.authorization`, `cause.config.password`). */
+export const REDACTED_PATHS = SECRET_NAMES.flatMap((name) => [name, `*.${name}`, `*.*.${name}`]);
+
+export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
+  const destination: DestinationStream = { write };
+  const logger = pino(
+    {
+      level,
+      base: undefined, // no pid and hostname: the platform adds where a line came from
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, censor: LOG_REDACTED },
+    },
+    destination,
+  );
+  const emit =
+    (at: LogLevel) =>
+    (msg: string, extra?: Record<string, unknown>): void => {
+      if (extra) logger[at](extra, msg);
+      else logger[at](msg);
+    };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

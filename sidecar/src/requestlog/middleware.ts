@@ -36,6 +36,10 @@ function size(value: string | undefined): number | null {
   return value && Number.isInteger(parsed) && parsed >= 0 && parsed <= 2 ** 31 - 1 ? parsed : null;
 }
 
+function capped(text: string | null): string | null {
+  return text === null ? null : cap(text);
+}
+
 function problemField(body: unknown, field: 'code' | 'detail'): string | null {
   if (!body || typeof body !== 'object') return null;
   const value = (body as Record<string, unknown>)[field];
@@ -72,7 +76,7 @@ export function buildEntry(ctx: ApiContext, loggedAt: Date, durationMs: number, 
     durationMs,
     odooMs: ctx.state.odooMs ?? 0,
     errorCode: error ? problemField(ctx.body, 'code') : null,
-    errorMessage: error ? problemField(ctx.body, 'detail') : null,
+    errorMessage: error ? capped(problemField(ctx.body, 'detail')) : null,
     requestSize: size(ctx.get('Content-Length')),
     responseSize: size(sent === undefined ? undefined : String(sent)),
     // an entry the log mode leaves out only feeds the statistics: no summaries to build

@@ -2,8 +2,12 @@
  * What the request log keeps of a payload: secrets redacted by key name
  * (case-insensitive, at any depth of nested JSON and in query strings),
  * long strings and arrays shortened, and the whole summary capped so one
- * request never costs more than a few kilobytes of log.
+ * request never costs more than a few kilobytes of log. Every string and
+ * key is made storable (NUL and unpaired surrogates replaced by U+FFFD):
+ * PostgreSQL text and jsonb refuse them, and one such row used to fail a
+ * whole batch of other clients' entries.
  */
+import { replaceBadText } from '../http/text-checks.js';
 
 export const REDACTED = '[REDACTED]';
 /** Characters kept of a path, a request summary or a response summary. */
@@ -55,7 +59,7 @@ export function redact(value: unknown, depth = 0, limits: SummaryLimits = PAYLOA
   if (typeof value === 'string') {
     // a URL in a value (a pagination link) echoes the query string, secrets included
     const text = QUERY_PARAMETER.test(value) ? redactPath(value) : value;
-    return text.length > STRING_MAX_CHARS ? `${text.slice(0, STRING_MAX_CHARS)}…` : text;
+    return replaceBadText(text.length > STRING_MAX_CHARS ? `${sliceChars(text, STRING_MAX_CHARS)}…` : text);
   }
   if (typeof value === 'bigint') return value.toString();
   if (typeof value !== 'object') return null; // undefined, functions, symbols
@@ -70,15 +74,21 @@ export function redact(value: unknown, depth = 0, limits: SummaryLimits = PAYLOA
   const result: Record<string, unknown> = {};
   const entries = Object.entries(value as Record<string, unknown>);
   for (const [name, item] of entries.slice(0, OBJECT_MAX_KEYS)) {
-    result[name] = isSensitiveKey(name) ? REDACTED : redact(item, depth + 1, limits);
+    result[replaceBadText(name)] = isSensitiveKey(name) ? REDACTED : redact(item, depth + 1, limits);
   }
   if (entries.length > OBJECT_MAX_KEYS) result['…'] = `${entries.length - OBJECT_MAX_KEYS} more keys`;
   return result;
 }
 
-/** Cuts `text` to `max` characters, marking the cut. */
+/** The first `count` UTF-16 units of `text`, one fewer if the cut would split a surrogate pair. */
+function sliceChars(text: string, count: number): string {
+  const last = text.charCodeAt(count - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? count - 1 : count);
+}
+
+/** Cuts `text` to `max` characters, marking the cut, and makes it storable. */
 export function cap(text: string, max = SUMMARY_MAX_CHARS): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return replaceBadText(text.length > max ? `${sliceChars(text, max - 1)}…` : text);
 }
 
 /** The redacted JSON of a payload, capped; null when there is nothing to summarize. */

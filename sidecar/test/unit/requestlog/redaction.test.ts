@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { READ_ANSWER_LIMITS, REDACTED, SUMMARY_MAX_CHARS, cap, isSensitiveKey, redact, redactPath, summarize } from '../../../src/requestlog/redaction.js';
+import { textProblem } from '../../../src/http/text-checks.js';
 
 describe('isSensitiveKey', () => {
   it('matches the secret names whatever their case and separators', () => {
@@ -127,5 +128,24 @@ describe('redactPath', () => {
   it('caps long paths', () => {
     assert.equal(redactPath(`/api/v1/${'a'.repeat(5000)}`).length, SUMMARY_MAX_CHARS);
     assert.equal(cap('abc', 2), 'a…');
+  });
+});
+
+describe('storable text', () => {
+  const storable = (text: string) => textProblem(text) === null;
+
+  it('replaces NUL and unpaired surrogates in summary values and keys', () => {
+    const summary = summarize({ 'na\u0000me': 'a\u0000b', list: ['\uD800', { 'k\uDC00': 'x\uD800y' }] }) as string;
+    const parsed = JSON.parse(summary) as Record<string, unknown>;
+    assert.deepEqual(parsed, { 'na\uFFFDme': 'a\uFFFDb', list: ['\uFFFD', { 'k\uFFFD': 'x\uFFFDy' }] });
+    assert.ok(!summary.includes('\\u0000') && !/\\ud[89a-f]/i.test(summary), summary);
+  });
+
+  it('never cuts a surrogate pair in half when capping', () => {
+    const text = `${'a'.repeat(2_046)}😀tail`;
+    assert.ok(storable(cap(text)));
+    assert.ok(storable(cap('😀'.repeat(300), 11)));
+    assert.ok(storable(redact('x' + '😀'.repeat(200)) as string));
+    assert.ok(storable(cap('x\u0000y')));
   });
 });

@@ -2,12 +2,14 @@
  * The request log writer: batches of at most 500 rows, one insert per
  * batch, a full batch written at once, the rest every interval and at
  * close; a full buffer drops the oldest (counted and logged); a failed
- * insert is logged and never thrown.
+ * insert is logged and never thrown; a batch refused for one entry's data
+ * is written row by row, that entry degraded.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BatchResult, RequestLogEntry } from '../../../src/db/request-logs.js';
 import type { Logger } from '../../../src/observability/logger.js';
+import { DEGRADED_SUMMARY } from '../../../src/requestlog/degraded-entry.js';
 import { RequestLogWriter } from '../../../src/requestlog/writer.js';
 
 function entry(n: number): RequestLogEntry {
@@ -120,5 +122,41 @@ describe('RequestLogWriter', () => {
     assert.equal(batches.flat().length, 42);
     writer.enqueue(entry(43));
     assert.equal(writer.pending, 0);
+  });
+
+  it('writes the rest of a batch one entry refuses for its data, and that entry degraded', async () => {
+    const batches: RequestLogEntry[][] = [];
+    // PostgreSQL refuses the whole statement when one row's data is bad (SQLSTATE class 22)
+    const refuses = (e: RequestLogEntry) => /[^\x20-\x7e]/.test(e.userAgent ?? '') || e.requestSummary === '{"x":1}';
+    const insert = async (entries: readonly RequestLogEntry[]): Promise<BatchResult> => {
+      if (entries.some(refuses)) throw Object.assign(new Error('INSERT … - unsupported Unicode escape sequence'), { code: '22P05' });
+      batches.push([...entries]);
+      return { logged: entries.length, buckets: 1 };
+    };
+    const log = recordingLog();
+    const writer = new RequestLogWriter(insert, log, { flushIntervalMs: HOUR });
+    for (let i = 0; i < 10; i += 1) writer.enqueue(i === 4 ? { ...entry(i), userAgent: 'agent \u00ff', requestSummary: '{"x":1}' } : entry(i));
+    await writer.close();
+    const written = batches.flat();
+    assert.deepEqual(written.map((e) => e.requestId), Array.from({ length: 10 }, (_, i) => `r${i}`), 'every entry, in order');
+    const degraded = written[4] as RequestLogEntry;
+    assert.equal(degraded.userAgent, 'agent ?');
+    assert.equal(degraded.requestSummary, DEGRADED_SUMMARY);
+    assert.equal(degraded.status, 200);
+    assert.deepEqual(writer.totals, { written: 10, dropped: 0, failed: 0, degraded: 1 });
+    assert.ok(log.warnings.every((w) => !String(w.extra?.error).includes('INSERT')), 'the statement text is not logged');
+  });
+
+  it('drops a batch that fails for a reason other than its data, without retrying row by row', async () => {
+    let calls = 0;
+    const insert = async (): Promise<BatchResult> => {
+      calls += 1;
+      throw Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' });
+    };
+    const writer = new RequestLogWriter(insert, recordingLog(), { flushIntervalMs: HOUR });
+    for (let i = 0; i < 5; i += 1) writer.enqueue(entry(i));
+    await writer.close();
+    assert.equal(calls, 1);
+    assert.equal(writer.totals.failed, 5);
   });
 });
