@@ -50,15 +50,20 @@ class RestGatewayBridgeNonce(models.AbstractModel):
         """
         now = time.time()
         purge = now - type(self)._last_purge > PURGE_INTERVAL
+        if purge:
+            type(self)._last_purge = now
+        # one statement string, so one round trip for the setting, the claim
+        # and (once a minute per worker) the purge of expired nonces
+        statements = ["SET LOCAL synchronous_commit TO OFF"]
+        params = []
+        if purge:
+            statements.append(f"DELETE FROM {NONCE_TABLE} WHERE expires_at < %s")
+            params.append(int(now))
+        statements.append(
+            f"INSERT INTO {NONCE_TABLE} (nonce, expires_at) VALUES (%s, %s) "
+            "ON CONFLICT (nonce) DO NOTHING RETURNING 1"
+        )
+        params += [nonce, int(expires_at)]
         with self.env.registry.cursor() as cr:
-            cr.execute("SET LOCAL synchronous_commit TO OFF")
-            cr.execute(
-                f"INSERT INTO {NONCE_TABLE} (nonce, expires_at) VALUES (%s, %s) "
-                "ON CONFLICT (nonce) DO NOTHING RETURNING 1",
-                [nonce, int(expires_at)],
-            )
-            claimed = cr.fetchone() is not None
-            if purge:
-                type(self)._last_purge = now
-                cr.execute(f"DELETE FROM {NONCE_TABLE} WHERE expires_at < %s", [int(now)])
-        return claimed
+            cr.execute("; ".join(statements), params)
+            return cr.fetchone() is not None
