@@ -3,7 +3,8 @@
 no acting user yet (log in, reset) or must check a password (change).
 
 Signed exactly like the bridge (same headers, secret, clock window and
-nonces; the signature covers this route's path); the work is ``rest.gateway.auth._dispatch_auth``.
+nonces; the signature covers this route's path); the work is
+``rest.gateway.auth._dispatch_auth``.
 """
 
 import json

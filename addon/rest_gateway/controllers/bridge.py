@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """The bridge routes: check the HMAC signature, then hand over to the model.
 
 Everything past the signature (body validation, the user, the operations)
