@@ -14,9 +14,11 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
-    """Drop the change capture function and, with it, every capture trigger.
+    """Drop the change capture function and, with it, every capture trigger;
+    and the bridge's nonce table, which no ORM model owns.
 
     Odoo drops the change table on uninstall; triggers left behind would make
     every write to an exposed model's table fail.
     """
     env.cr.execute("DROP FUNCTION IF EXISTS rest_gateway_capture_change() CASCADE")
+    env.cr.execute("DROP TABLE IF EXISTS rest_gateway_bridge_nonce")

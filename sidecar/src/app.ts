@@ -27,7 +27,7 @@ import { buildRouter } from './routes/index.js';
 /** `limiter`: passed by the server, which writes its pending counts at shutdown. */
 export function createApp(services: Services, limiter: RateLimiter = defaultRateLimiter(services.db, services.log)): Koa<ApiState> {
   const app = new Koa<ApiState>();
-  app.proxy = !services.settings.trustedProxies.empty;
+  app.proxy = false; // X-Forwarded-* are believed from TRUSTED_PROXIES only (auth/client-address.ts)
   app.silent = true; // errors are rendered and logged by problemResponder
   // every authenticated route: credential, then the language and companies it acts in
   // then Idempotency-Key on writes (replays need the credential's scope)

@@ -2,8 +2,9 @@
 """The authentication route of the bridge: password operations that have
 no acting user yet (log in, reset) or must check a password (change).
 
-Signed exactly like the bridge (same headers, secret and clock window);
-the work is ``rest.gateway.auth._dispatch_auth``.
+Signed exactly like the bridge (same headers, secret, clock window and
+nonces; the signature covers this route's path); the work is
+``rest.gateway.auth._dispatch_auth``.
 """
 
 import json
@@ -13,6 +14,7 @@ from odoo.http import request
 
 from .bridge import ROUTE_OPTIONS, RestGatewayBridgeController
 
+AUTH_ROUTE = "/rest_gateway/bridge/auth"
 # kind → HTTP status of this route (the sidecar reads error.kind)
 KIND_HTTP_STATUS = {"signature": 401, "bad_request": 400}
 
@@ -22,10 +24,10 @@ class RestGatewayAuthBridgeController(http.Controller):
     _check_signature = RestGatewayBridgeController._check_signature
     _error_response = RestGatewayBridgeController._error_response
 
-    @http.route("/rest_gateway/bridge/auth", readonly=False, **ROUTE_OPTIONS)
+    @http.route(AUTH_ROUTE, readonly=False, **ROUTE_OPTIONS)
     def bridge_auth(self):
         body = request.httprequest.get_data()
-        if problem := self._check_signature(body):
+        if problem := self._check_signature(body, AUTH_ROUTE):
             return self._error_response("signature", problem, 401)
         try:
             payload = json.loads(body)

@@ -2,9 +2,12 @@
 """Odoo exception → bridge error kind: the one mapping table of the bridge.
 
 Kinds and their meaning are fixed by docs/bridge-protocol.md; the sidecar
-turns a kind into an HTTP status (sidecar/src/odoo/errors.ts). Anything not
-listed is ``internal``: its message is generic and the traceback stays in
-Odoo's log.
+turns a kind into an HTTP status (sidecar/src/odoo/errors.ts). Only errors
+that describe a refused request are listed: Odoo's own (access, missing,
+validation, user), the database's refusals, and :class:`BridgeError`, which
+the addon raises for a bad argument. Anything else, ``ValueError``,
+``TypeError`` and ``KeyError`` included, is a bug: ``internal``, with a
+generic message, and the traceback in Odoo's log.
 """
 
 import logging
@@ -14,7 +17,6 @@ import psycopg2.errors
 from odoo.exceptions import (
     AccessDenied,
     AccessError,
-    CacheMiss,
     ConcurrencyError,
     LockError,
     MissingError,
@@ -26,6 +28,8 @@ from odoo.exceptions import (
 _logger = logging.getLogger(__name__)
 
 INTERNAL_MESSAGE = "An internal error occurred; the details are in the Odoo server log."
+# PostgreSQL's own text names columns and values: it stays in the log
+DATA_ERROR_MESSAGE = "A value is malformed or out of range for the database."
 CONCURRENCY_MESSAGE = "A concurrent transaction changed or locked the same data; try again."
 
 
@@ -55,10 +59,6 @@ ERROR_KINDS = (
     (psycopg2.errors.UniqueViolation, "unique"),  # SQLSTATE 23505
     (psycopg2.IntegrityError, "integrity"),  # the rest of class 23
     (psycopg2.DataError, "bad_request"),  # class 22: a value PostgreSQL cannot take
-    (CacheMiss, "internal"),  # a KeyError, but a bug rather than a bad argument
-    (ValueError, "bad_request"),
-    (TypeError, "bad_request"),
-    (KeyError, "bad_request"),
 )
 
 # HTTP status of a bridge response whose top-level ``error`` has this kind
@@ -92,8 +92,9 @@ def error_message(env, exc, kind):
         return CONCURRENCY_MESSAGE
     if isinstance(exc, psycopg2.IntegrityError):
         return _integrity_message(env, exc)
-    if isinstance(exc, KeyError):
-        return f"Unknown key {exc.args[0]!r}" if exc.args else "Unknown key"
+    if isinstance(exc, psycopg2.DataError):
+        _logger.info("REST Gateway bridge: the database refused a value: %s", exc)
+        return DATA_ERROR_MESSAGE
     return str(exc.args[0]) if exc.args else exc.__class__.__name__
 
 

@@ -16,6 +16,8 @@ from . import rest_gateway_token
 from . import rest_gateway_key_scope
 from . import rest_gateway_key_reveal
 from . import rest_gateway_bridge
+from . import rest_gateway_bridge_nonce
+from . import rest_gateway_bridge_domains
 from . import rest_gateway_bridge_auth
 from . import rest_gateway_bridge_credentials
 from . import rest_gateway_bridge_related

@@ -12,6 +12,8 @@ calling user like any ORM read: record rules apply at every level.
 from odoo import api, models
 from odoo.tools import OrderedSet
 
+from ..controllers.bridge_errors import BridgeError
+
 MAX_DEPTH = 4
 
 
@@ -56,7 +58,7 @@ class Base(models.AbstractModel):
         or is left out of an x2many list.
         """
         if _depth > MAX_DEPTH:
-            raise ValueError(f"Relations expand at most {MAX_DEPTH} levels.")
+            raise BridgeError("bad_request", f"Relations expand at most {MAX_DEPTH} levels.")
         expand = spec.get("expand") or {}
         fields = self._rest_gateway_fields(spec)
         values_list = self.read(fields) if fields else [{"id": id_} for id_ in self.ids]
@@ -70,9 +72,9 @@ class Base(models.AbstractModel):
         return list(OrderedSet([*(spec.get("fields") or []), *(spec.get("expand") or {})]))
 
     def _rest_gateway_expand(self, values_list, field_name, spec, depth):
-        field = self._fields[field_name]
-        if field.type not in ("many2one", "one2many", "many2many"):
-            raise ValueError(f"{field_name} is not a relational field.")
+        field = self._fields.get(field_name)
+        if field is None or field.type not in ("many2one", "one2many", "many2many"):
+            raise BridgeError("bad_request", f"{field_name} is not a relational field of {self._name}.")
         many2one = field.type == "many2one"
         co_ids = OrderedSet()
         for values in values_list:

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """The "REST Gateway" block of the general settings: change feed retention,
-request log mode and retentions, and rate limits.
+request log mode and retentions, rate limits, and the bridge secret's
+rotation grace.
 
 Stored as ``rest_gateway.*`` system parameters, which the sidecar reads
 (its purge jobs, and its configuration cache, reloaded on change; see
@@ -10,6 +11,8 @@ docs/data-model.md).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .rest_gateway_bridge import DEFAULT_GRACE_MINUTES, GRACE_MINUTES_PARAM
+
 RETENTION_PARAM = "rest_gateway.change_retention_days"
 DEFAULT_RETENTION_DAYS = 7
 REQUEST_LOG_MODE_PARAM = "rest_gateway.request_log_mode"
@@ -18,6 +21,7 @@ REQUEST_STAT_RETENTION_PARAM = "rest_gateway.request_stat_retention_days"
 RATE_LIMIT_BACKEND_PARAM = "rest_gateway.rate_limit_backend"
 RATE_LIMIT_DEFAULT_PARAM = "rest_gateway.rate_limit_default"
 RATE_LIMIT_ANONYMOUS_PARAM = "rest_gateway.rate_limit_anonymous"
+MAX_GRACE_MINUTES = 60
 
 
 class ResConfigSettings(models.TransientModel):
@@ -79,6 +83,22 @@ class ResConfigSettings(models.TransientModel):
         default=60,
         help="Requests per minute per client address without a valid credential.",
     )
+
+    rest_gateway_bridge_secret_grace_minutes = fields.Integer(
+        string="Bridge Secret Rotation Grace (minutes)",
+        config_parameter=GRACE_MINUTES_PARAM,
+        default=DEFAULT_GRACE_MINUTES,
+        help="After a rotation of the bridge secret, requests signed with the previous secret are "
+        "accepted this long (so that requests in flight finish), then refused.",
+    )
+
+    @api.constrains("rest_gateway_bridge_secret_grace_minutes")
+    def _check_rest_gateway_bridge_secret_grace_minutes(self):
+        for settings in self:
+            if not 0 <= settings.rest_gateway_bridge_secret_grace_minutes <= MAX_GRACE_MINUTES:
+                raise ValidationError(self.env._(
+                    "The bridge secret's rotation grace must be between 0 and %s minutes.", MAX_GRACE_MINUTES
+                ))
 
     @api.constrains(
         "rest_gateway_request_log_retention_days",

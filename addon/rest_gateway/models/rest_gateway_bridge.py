@@ -10,6 +10,7 @@ The contract is docs/bridge-protocol.md.
 
 import inspect
 import secrets
+import time
 
 import psycopg2.errors
 import pytz
@@ -23,6 +24,11 @@ from ..controllers.bridge_errors import BridgeError, error_body
 
 SECRET_PARAM = "rest_gateway.bridge_secret"
 PREVIOUS_SECRET_PARAM = "rest_gateway.bridge_secret_previous"
+# when the current secret replaced the previous one (Unix seconds)
+ROTATED_AT_PARAM = "rest_gateway.bridge_secret_rotated_at"
+# how long the previous secret stays valid after a rotation (Settings)
+GRACE_MINUTES_PARAM = "rest_gateway.bridge_secret_grace_minutes"
+DEFAULT_GRACE_MINUTES = 5
 SECRET_BYTES = 48
 
 READ = "read"
@@ -44,6 +50,36 @@ JSON_READY_METHODS = frozenset({
     "name_search", "formatted_read_group", "rest_gateway_search", "rest_gateway_read",
     "rest_gateway_fields_get",
 })
+
+
+def get_bridge_grace_minutes(env):
+    """Minutes the previous bridge secret stays valid after a rotation."""
+    value = env["ir.config_parameter"].sudo().get_param(GRACE_MINUTES_PARAM)
+    try:
+        return max(0, int(value)) if value not in (None, False, "") else DEFAULT_GRACE_MINUTES
+    except ValueError:
+        return DEFAULT_GRACE_MINUTES
+
+
+def get_bridge_secrets(env, now=None):
+    """The secrets a bridge signature may use at ``now`` (Unix seconds).
+
+    The current one, and the previous one only within the grace period after
+    the rotation that replaced it; without a rotation time (a rotation made
+    by an older version) the previous secret is refused.
+    """
+    params = env["ir.config_parameter"].sudo()
+    now = time.time() if now is None else now
+    valid = [params.get_param(SECRET_PARAM)]
+    previous, rotated_at = params.get_param(PREVIOUS_SECRET_PARAM), params.get_param(ROTATED_AT_PARAM)
+    if previous and rotated_at:
+        try:
+            within_grace = 0 <= now - float(rotated_at) <= get_bridge_grace_minutes(env) * 60
+        except ValueError:
+            within_grace = False
+        if within_grace:
+            valid.append(previous)
+    return [secret for secret in valid if secret]
 
 
 def _bad_request(message):
@@ -110,24 +146,28 @@ class RestGatewayBridge(models.AbstractModel):
 
     @api.model
     def action_rotate_bridge_secret(self):
-        """Replace the bridge secret; the old one stays valid until the next rotation.
+        """Replace the bridge secret; the old one stays valid for the grace period.
 
-        The sidecar reloads both on the ``rest_gateway_config`` notification
-        and signs with the new one; requests in flight signed with the old
-        one are still accepted.
+        The sidecar reloads the secret on the ``rest_gateway_config``
+        notification and signs with the new one; requests in flight signed
+        with the old one are accepted for ``rest_gateway.bridge_secret_grace_minutes``
+        (Settings, 5 by default), then refused: a leaked secret dies with
+        its rotation.
         """
         if not (self.env.su or self.env.user.has_group("rest_gateway.group_manager")):
             raise AccessError(_("Only REST Gateway managers can rotate the bridge secret."))
         params = self.env["ir.config_parameter"].sudo()
         if current := params.get_param(SECRET_PARAM):
             params.set_param(PREVIOUS_SECRET_PARAM, current)
+        params.set_param(ROTATED_AT_PARAM, str(int(time.time())))
         params.set_param(SECRET_PARAM, secrets.token_urlsafe(SECRET_BYTES))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": _("Bridge secret rotated. The previous secret is accepted until the next rotation."),
+                "message": _("Bridge secret rotated. The previous secret is accepted for %s more minute(s).",
+                             get_bridge_grace_minutes(self.env)),
                 "sticky": False,
             },
         }
@@ -205,6 +245,7 @@ class RestGatewayBridge(models.AbstractModel):
         records = model.browse(operation["ids"])
         guard, read = operation["guard"], operation["read"]
         if guard is not None:
+            self._check_guard_domain(model, guard)
             self._check_guard_before(records, guard)
         result = self._call_method(method, records, operation)
         if guard is None and read is None:
@@ -244,12 +285,13 @@ class RestGatewayBridge(models.AbstractModel):
         """Call ``method`` on ``records`` with the operation's arguments, flushed."""
         args, kwargs = operation["args"], operation["kwargs"]
         try:
-            inspect.signature(method).bind(records, *args, **kwargs)
+            bound = inspect.signature(method).bind(records, *args, **kwargs)
         except TypeError as exc:
             raise _bad_request(
                 _("Bad arguments for %(model)s.%(method)s: %(error)s",
                   model=records._name, method=operation["method"], error=exc)
             ) from exc
+        self._check_argument_domains(records, bound.arguments)
         result = method(records, *args, **kwargs)
         # surface constraint and integrity errors (and precommit hooks such
         # as mail tracking) inside the savepoint, attributed to this operation

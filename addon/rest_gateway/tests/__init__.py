@@ -4,6 +4,7 @@ from . import test_bridge_dispatch
 from . import test_bridge_guard
 from . import test_bridge_related
 from . import test_bridge_http
+from . import test_bridge_nonce
 from . import test_bridge_secret
 from . import test_bridge_signature
 from . import test_config_notify

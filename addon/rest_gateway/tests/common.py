@@ -2,16 +2,21 @@
 """Helpers shared by the addon's tests: users, exposed models, keys, bridge calls."""
 
 import json
+import secrets
 import time
 
 from odoo import Command
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
-from ..controllers.bridge import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from ..controllers.bridge import (  # the routes are imported from here by the tests
+    BRIDGE_RO_ROUTE,  # noqa: F401
+    BRIDGE_ROUTE,
+    NONCE_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    sign,
+)
 from ..models.rest_gateway_bridge import PREVIOUS_SECRET_PARAM, SECRET_PARAM
-
-BRIDGE_ROUTE = "/rest_gateway/bridge"
-BRIDGE_RO_ROUTE = "/rest_gateway/bridge/ro"
 
 
 class RestGatewayMixin:
@@ -57,23 +62,39 @@ class RestGatewayCase(RestGatewayMixin, TransactionCase):
 class RestGatewayHttpCase(RestGatewayMixin, HttpCase):
     """Base of the tests that call the bridge over HTTP, signed as the sidecar does."""
 
+    # The bridge claims each request's nonce in a transaction of its own (a
+    # read/write cursor, another connection in production). A test's cursors
+    # all wrap the test's one transaction, which a read-only route would mark
+    # read-only: the read-only route runs on read/write test cursors.
+    _registry_readonly_enabled = False
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.bridge_secret = cls.env["ir.config_parameter"].sudo().get_param(SECRET_PARAM)
 
-    def _bridge_post(self, body, route=BRIDGE_ROUTE, secret=None, timestamp=None, headers=None):
+    def _signature_headers(self, raw, route=BRIDGE_ROUTE, secret=None, timestamp=None, nonce=None,
+                           method="POST", database=None):
+        """The headers the sidecar signs ``raw`` (bytes) with for ``route``.
+
+        ``method`` and ``database`` are those signed, to forge a request
+        signed for another method or database.
+        """
+        timestamp = int(time.time()) if timestamp is None else timestamp
+        nonce = nonce or secrets.token_urlsafe(16)
+        digest = sign(secret or self.bridge_secret, method, route, database or self.env.cr.dbname,
+                      timestamp, nonce, raw)
+        return {TIMESTAMP_HEADER: str(timestamp), NONCE_HEADER: nonce, SIGNATURE_HEADER: f"v2={digest}"}
+
+    def _bridge_post(self, body, route=BRIDGE_ROUTE, secret=None, timestamp=None, headers=None, signed_route=None):
         """POST ``body`` (a dict, or raw bytes) to the bridge, signed with ``secret``.
 
-        ``headers`` replaces the computed signature headers when given.
+        ``headers`` replaces the computed signature headers when given;
+        ``signed_route`` signs for another route than the one posted to.
         """
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-        timestamp = int(time.time()) if timestamp is None else timestamp
         if headers is None:
-            headers = {
-                TIMESTAMP_HEADER: str(timestamp),
-                SIGNATURE_HEADER: f"v1={sign(secret or self.bridge_secret, timestamp, raw)}",
-            }
+            headers = self._signature_headers(raw, route=signed_route or route, secret=secret, timestamp=timestamp)
         headers = {"Content-Type": "application/json", "X-Odoo-Database": self.env.cr.dbname, **headers}
         return self.url_open(route, data=raw, headers=headers)
 

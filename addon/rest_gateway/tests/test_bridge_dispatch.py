@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """``rest.gateway.bridge._dispatch`` without HTTP: hooks, results and error mapping."""
 
+import json
 from unittest.mock import patch
 
 import psycopg2.errors
@@ -10,7 +11,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..controllers import bridge_errors
-from ..controllers.bridge_errors import error_kind, response_status
+from ..controllers.bridge_errors import BridgeError, error_kind, response_status
 from .common import RestGatewayCase
 
 
@@ -93,6 +94,35 @@ class TestBridgeDispatch(RestGatewayCase):
         self.assertEqual(self._dispatch([]), {"results": []})
         self.assertEqual(self._dispatch([], atomic=False), {"results": []})
 
+    def test_programming_errors_are_internal_logged_and_silent(self):
+        """A ValueError, TypeError or KeyError inside a method is a bug: kind
+        ``internal``, the traceback in the log, none of its text in the answer."""
+        for exc in (ValueError("secret value 42"), TypeError("secret type 42"), KeyError("secret_key_42")):
+            def failing(records, domain, limit=None, exc=exc):
+                raise exc
+
+            for atomic in (True, False):
+                with self.subTest(exc=type(exc).__name__, atomic=atomic), \
+                        patch.object(type(self.env["res.partner"]), "search_count", failing), \
+                        self.assertLogs(bridge_errors.__name__, "ERROR") as logs:
+                    result = self._dispatch([{"model": "res.partner", "method": "search_count", "args": [[]]}],
+                                            atomic=atomic)
+                    error = result["error"] if atomic else result["results"][0]["error"]
+                    self.assertEqual(error, {"kind": "internal", "message": bridge_errors.INTERNAL_MESSAGE,
+                                             "operation": 0})
+                    self.assertNotIn("42", json.dumps(result))
+                    self.assertEqual(response_status(result), 200)
+                    self.assertIn("42", logs.output[0])
+                    self.assertIn("Traceback", logs.output[0])
+
+    def test_database_refusal_keeps_its_text_in_the_log(self):
+        # res.partner.color is an int4 column: PostgreSQL refuses 2**40 ("integer out of range")
+        with mute_logger("odoo.sql_db", bridge_errors.__name__):
+            result = self._dispatch([{"model": "res.partner", "method": "create",
+                                      "args": [{"name": "RGW Out Of Range", "color": 2 ** 40}]}])
+        self.assertEqual(result["error"], {"kind": "bad_request", "message": bridge_errors.DATA_ERROR_MESSAGE,
+                                           "operation": 0})
+
     def test_concurrency_and_internal_errors(self):
         for exc, kind in (
             (psycopg2.errors.SerializationFailure(), "concurrency"),
@@ -110,8 +140,10 @@ class TestBridgeDispatch(RestGatewayCase):
 
     def test_error_kind_table(self):
         self.assertEqual(error_kind(AccessError("x")), "access")
-        self.assertEqual(error_kind(KeyError("x")), "bad_request")
-        self.assertEqual(error_kind(Exception("x")), "internal")
+        self.assertEqual(error_kind(BridgeError("bad_request", "x")), "bad_request")
+        # programming errors are not the request's fault
+        for exc in (KeyError("x"), ValueError("x"), TypeError("x"), AttributeError("x"), Exception("x")):
+            self.assertEqual(error_kind(exc), "internal", exc)
         self.assertEqual(response_status({"results": []}), 200)
         self.assertEqual(response_status({"error": {"kind": "bad_request", "message": ""}}), 400)
         self.assertEqual(response_status({"error": {"kind": "access", "message": ""}}), 200)

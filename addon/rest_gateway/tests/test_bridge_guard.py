@@ -2,6 +2,7 @@
 """An operation's ``guard`` (scope domain before and after) and ``read`` (result read back)."""
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import RestGatewayCase
 
@@ -137,7 +138,7 @@ class TestBridgeGuard(RestGatewayCase):
             "read fields not strings": {"read": {"fields": [1]}},
         }
         for name, extra in cases.items():
-            with self.subTest(name):
+            with self.subTest(name), mute_logger("odoo.addons.rest_gateway.models.rest_gateway_bridge"):
                 result = self._dispatch([{"model": "res.partner", "method": "write", "ids": [self.company.id],
                                           "args": [{"name": "RGW Never"}], **extra}])
                 self.assertEqual(result["error"]["kind"], "bad_request")

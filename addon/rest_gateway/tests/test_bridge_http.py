@@ -84,8 +84,8 @@ class TestBridgeHttp(RestGatewayHttpCase):
     def test_atomic_rolls_back_everything(self):
         status, body = self._bridge([
             {"model": "res.partner", "method": "create", "args": [{"name": "RGW Atomic Kept?"}]},
-            {"model": "res.partner", "method": "write", "ids": [self.partner_a.id],
-             "args": [{"no_such_field": 1}]},
+            {"model": "res.partner", "method": "write_everything", "ids": [self.partner_a.id],
+             "args": [{"name": "x"}]},
         ])
         self.assertEqual(status, 400)
         self.assertEqual(body["error"]["kind"], "bad_request")
@@ -147,6 +147,20 @@ class TestBridgeHttp(RestGatewayHttpCase):
             "ids on a model method": {"model": "res.partner", "method": "search_count",
                                       "ids": [self.partner_a.id], "args": [[]]},
             "bad domain": {"model": "res.partner", "method": "search", "args": [[("nope", "=", 1)]]},
+            "value a field cannot take": {"model": "res.partner", "method": "search_count",
+                                          "args": [[("create_date", ">", "not a date")]]},
+            "bad domain keyword": {"model": "res.partner", "method": "web_search_read",
+                                   "kwargs": {"domain": [("write_date", ">=", "not a date")], "specification": {}}},
+            "bad expansion filter": {
+                "model": "res.partner", "method": "rest_gateway_search",
+                "args": [[], {"fields": ["name"], "expand": {"child_ids": {
+                    "fields": ["name"], "domain": [("write_date", "<", "yesterday-ish")]}}}]},
+            "bad upsert scope": {"model": "res.partner", "method": "rest_gateway_upsert",
+                                 "kwargs": {"values": {"name": "RGW Never"}, "match": {"ref": "RGW-SCOPE"},
+                                            "scope": [("nope", "=", 1)]}},
+            "expand a field that is not a relation": {
+                "model": "res.partner", "method": "rest_gateway_search",
+                "args": [[], {"fields": ["name"], "expand": {"name": {"fields": ["id"]}}}]},
         }
         for name, operation in cases.items():
             with self.subTest(name):
@@ -154,6 +168,26 @@ class TestBridgeHttp(RestGatewayHttpCase):
                 self.assertEqual(status, 400)
                 self.assertEqual(body["error"]["kind"], "bad_request")
                 self.assertEqual(body["error"]["operation"], 0)
+
+    def test_programming_errors_are_internal(self):
+        """What the sidecar never sends (it checks the fields first) reaches
+        an ORM ``ValueError``: a bug, answered ``internal`` without Odoo's
+        text, and logged with its traceback."""
+        cases = {
+            "unknown field read": {"model": "res.partner", "method": "read", "ids": [self.partner_a.id],
+                                   "args": [["name", "nope_field_x"]]},
+            "unknown field in values": {"model": "res.partner", "method": "write", "ids": [self.partner_a.id],
+                                        "args": [{"nope_field_x": 1}]},
+        }
+        for name, operation in cases.items():
+            with self.subTest(name), self.assertLogs("odoo.addons.rest_gateway.controllers.bridge_errors",
+                                                     "ERROR") as logs:
+                status, body = self._bridge([operation])
+                self.assertEqual(status, 200)
+                self.assertEqual(body["error"]["kind"], "internal")
+                self.assertNotIn("nope_field_x", json.dumps(body))
+                self.assertIn("nope_field_x", "\n".join(logs.output))
+                self.assertIn("Traceback", "\n".join(logs.output))
 
     def test_malformed_bodies(self):
         admin = self.env.ref("base.user_admin").id

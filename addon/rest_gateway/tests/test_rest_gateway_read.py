@@ -3,6 +3,7 @@
 
 from odoo import Command
 
+from ..controllers.bridge_errors import BridgeError
 from .common import RestGatewayCase
 
 
@@ -56,8 +57,9 @@ class TestRestGatewayRead(RestGatewayCase):
         spec = {"fields": ["name"]}
         for __ in range(6):
             spec = {"fields": [], "expand": {"child_ids": spec}}
-        with self.assertRaises(ValueError):
+        with self.assertRaises(BridgeError) as caught:
             self._read(spec)
+        self.assertEqual(caught.exception.kind, "bad_request")
 
     def test_search_counts_exactly(self):
         domain = [("name", "like", "RGW Read c")]

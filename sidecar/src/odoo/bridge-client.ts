@@ -3,7 +3,7 @@
  * Odoo's workers. One call = one HTTP request = one Odoo transaction.
  */
 import { Pool } from 'undici';
-import { signBridgeBody } from './signature.js';
+import { signBridgeRequest } from './signature.js';
 import { BRIDGE_ERROR_KINDS, BridgeError, BridgeUnavailableError, type BridgeCall, type BridgeErrorKind } from './bridge-types.js';
 
 export interface BridgeClientOptions {
@@ -47,11 +47,11 @@ export class BridgeClient {
       atomic: call.atomic ?? true,
       operations: call.operations,
     });
-    const path = `${this.basePath}/rest_gateway/bridge${call.readonly ? '/ro' : ''}`;
+    const route = `/rest_gateway/bridge${call.readonly ? '/ro' : ''}`;
     let secret = await this.options.secret.get();
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await this.post(path, body, secret);
+        return await this.post(route, body, secret);
       } catch (error) {
         if (error instanceof BridgeError && error.kind === 'signature' && attempt === 0) {
           secret = await this.options.secret.refresh();
@@ -70,10 +70,10 @@ export class BridgeClient {
    */
   async runAuth(payload: Record<string, unknown>): Promise<Record<string, unknown>> {
     const body = JSON.stringify(payload);
-    const path = `${this.basePath}/rest_gateway/bridge/auth`;
+    const route = '/rest_gateway/bridge/auth';
     let secret = await this.options.secret.get();
     for (let attempt = 0; ; attempt += 1) {
-      const { statusCode, parsed } = await this.exchange(path, body, secret);
+      const { statusCode, parsed } = await this.exchange(route, body, secret);
       const error = (parsed as { error?: { kind?: unknown } } | null)?.error;
       if (statusCode === 401 && error?.kind === 'signature' && attempt === 0) {
         secret = await this.options.secret.refresh();
@@ -85,19 +85,25 @@ export class BridgeClient {
     }
   }
 
-  private async exchange(path: string, body: string, secret: string): Promise<{ statusCode: number; parsed: unknown; durationMs: number }> {
+  /**
+   * POSTs `body` to the bridge route `route` (a path such as
+   * `/rest_gateway/bridge`, under ODOO_URL's base path), signed for that
+   * route and database with a fresh nonce: each attempt is a new signature.
+   */
+  private async exchange(route: string, body: string, secret: string): Promise<{ statusCode: number; parsed: unknown; durationMs: number }> {
     const started = performance.now();
+    const method = 'POST';
     let statusCode: number;
     let text: string;
     try {
       const response = await this.pool.request({
-        method: 'POST',
-        path,
+        method,
+        path: `${this.basePath}${route}`,
         body,
         headers: {
           'content-type': 'application/json',
           'x-odoo-database': this.options.odooDb,
-          ...signBridgeBody(secret, body, Date.now() / 1000),
+          ...signBridgeRequest(secret, { method, path: route, database: this.options.odooDb, body, timestamp: Date.now() / 1000 }),
         },
       });
       statusCode = response.statusCode;
@@ -112,8 +118,8 @@ export class BridgeClient {
     }
   }
 
-  private async post(path: string, body: string, secret: string): Promise<BridgeResponse> {
-    const { statusCode, parsed, durationMs } = await this.exchange(path, body, secret);
+  private async post(route: string, body: string, secret: string): Promise<BridgeResponse> {
+    const { statusCode, parsed, durationMs } = await this.exchange(route, body, secret);
     if (parsed && typeof parsed === 'object') {
       const payload = parsed as { results?: unknown; error?: { kind?: unknown; message?: unknown; operation?: unknown } };
       if (payload.error) {

@@ -27,11 +27,11 @@ describe('readSettings', () => {
 });
 
 describe('addon version handshake', () => {
-  it('speaks 19.0.1.x from 19.0.1.2 on', () => {
+  it('speaks 19.0.1.x from 19.0.1.2 on (the v2 bridge signature)', () => {
     assert.ok(isSupportedAddonVersion('19.0.1.2.0'));
     assert.ok(isSupportedAddonVersion('19.0.1.3'));
-    assert.ok(isSupportedAddonVersion('19.0.1.10.0'));
-    assert.ok(!isSupportedAddonVersion('19.0.1.1.0'), 'before the scopes had restrict_fields');
+    assert.ok(isSupportedAddonVersion('19.0.1.12.0'));
+    assert.ok(!isSupportedAddonVersion('19.0.1.1.0'), 'before restrict_fields and the v2 signature');
     assert.ok(!isSupportedAddonVersion('19.0.1.0.0'));
     assert.ok(!isSupportedAddonVersion('19.0.2.0.0'));
     assert.ok(!isSupportedAddonVersion('18.0.1.0.0'));
