@@ -56,6 +56,21 @@ class PayloadWalker implements NestedWriter {
     }
   }
 
+  /**
+   * A many2one to a model in the credential's scopes must name a record
+   * inside that scope (D-S8), as x2many ids must: otherwise a narrowed key
+   * could link to records its scope hides, and learn which exist. A
+   * relation to a model outside the scopes is left to Odoo's rules (D10).
+   */
+  private async many2oneScope(meta: FieldMeta, id: number, path: string): Promise<void> {
+    const related = await this.resolve(meta.relation as string, 'read').catch((error: unknown) => {
+      if (error instanceof ApiError) return null;
+      throw error;
+    });
+    if (!related || related.grant.domains.length === 0) return;
+    this.check({ field: path, model: related.grant.model, ids: [id], domain: related.grant.domains.flat(), phase: 'before' });
+  }
+
   /** The field's metadata when the caller may write it; otherwise null, with the issue recorded. */
   private writable(context: ModelContext, name: string, path: string): FieldMeta | null {
     const meta = context.fields.get(name);
@@ -72,6 +87,7 @@ class PayloadWalker implements NestedWriter {
   private async value(context: ModelContext, meta: FieldMeta, raw: unknown, mode: WriteMode, path: string, depth: number): Promise<unknown> {
     if (X2MANY.has(meta.type)) return toX2ManyCommands(meta, raw, mode, path, depth, this);
     const value = toOdooScalar(meta, raw);
+    if (meta.type === 'many2one' && typeof value === 'number') await this.many2oneScope(meta, value, path);
     const toggle = activeToggle(meta, value, mode);
     if (toggle && !context.grant.operations[toggle]) {
       throw new InvalidValue(`setting it to ${String(value)} needs the "${toggle}" operation, not allowed on ${context.grant.model}`, 'operation_not_allowed');

@@ -84,7 +84,9 @@ before(async () => {
   const inId = await rpc.execute<number>('res.partner', 'create', [{ name: `${tag} in`, is_company: true, email: `${tag}-in@example.com`, phone: '+32 2 555 00 00' }]);
   const outUser = await rpc.execute<number>('res.users', 'create', [{ name: `${tag} out`, login: `${tag}-out`, email: outEmail }]);
   const [outUserRow] = await rpc.execute<Array<{ partner_id: [number, string] }>>('res.users', 'read', [[outUser], ['partner_id']]);
-  Object.assign(values, { tag, in: inId, out: outUserRow?.partner_id[0] as number, out_user: outUser, out_email: outEmail });
+  const in2 = await rpc.execute<number>('res.partner', 'create', [{ name: `${tag} in2`, is_company: true }]);
+  const [belgium] = await rpc.execute<number[]>('res.country', 'search', [[['code', '=', 'BE']]]);
+  Object.assign(values, { tag, in: inId, in2, out: outUserRow?.partner_id[0] as number, out_user: outUser, out_email: outEmail, country_be: belgium as number });
   for (const [name, set] of Object.entries(matrix.scopes)) {
     const { key } = await createKey({ userId: 2, scopes: set.scopes, values: set.key });
     keys.set(name, key);
