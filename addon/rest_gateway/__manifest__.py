@@ -2,7 +2,7 @@
 {
     "name": "REST Gateway",
     "summary": "Configuration, API keys and the signed bridge of the REST Gateway sidecar",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Administration",
     "author": "Odoo REST Gateway contributors",
     "license": "LGPL-3",

@@ -28,7 +28,7 @@ export function createApp(services: Services, limiter: RateLimiter = defaultRate
   // every authenticated route: credential, then the language and companies it acts in
   // then Idempotency-Key on writes (replays need the credential's scope)
   // the credential's rate limit comes right after authentication, before any work for Odoo
-  const router = buildRouter(services, [authenticate(services), rateLimitPrincipalMiddleware(limiter, services.config), odooContextMiddleware(services.config), idempotencyMiddleware(services.db, services.log)]);
+  const router = buildRouter(services, [authenticate(services), rateLimitPrincipalMiddleware(limiter, services.config), odooContextMiddleware(services.config), idempotencyMiddleware(services.db, services.log, services.settings.odooTimeoutMs)]);
   app.use(requestIdMiddleware());
   app.use(requestLogMiddleware(services.requestLog, () => services.config.config.settings.requestLogMode, services.log));
   app.use(problemResponder(services.log));

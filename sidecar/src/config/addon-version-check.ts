@@ -2,8 +2,11 @@
 import { readInstalledAddonVersion } from '../db/addon-version.js';
 import type { Db } from '../db/knex.js';
 
-/** Versions of rest_gateway this sidecar speaks: 19.0.1.x. */
-export const SUPPORTED_ADDON_VERSION = /^19\.0\.1\.\d+(\.\d+)?$/;
+/**
+ * Versions of rest_gateway this sidecar speaks: 19.0.1.x from 19.0.1.2 (the
+ * bridge takes the Idempotency-Key claim of a write, D-S40).
+ */
+export const SUPPORTED_ADDON_VERSION = /^19\.0\.1\.([2-9]|[1-9]\d+)(\.\d+)?$/;
 
 export function isSupportedAddonVersion(version: string): boolean {
   return SUPPORTED_ADDON_VERSION.test(version);
@@ -18,6 +21,6 @@ export async function checkAddonVersion(db: Db, dbName: string): Promise<void> {
   }
   if (!version) throw new Error(`the Odoo addon rest_gateway is not installed in database "${dbName}"`);
   if (!isSupportedAddonVersion(version)) {
-    throw new Error(`the installed rest_gateway addon is version ${version}; this sidecar speaks 19.0.1.x`);
+    throw new Error(`the installed rest_gateway addon is version ${version}; this sidecar speaks 19.0.1.2 and later 19.0.1.x`);
   }
 }

@@ -46,6 +46,7 @@ export class BridgeClient {
       context: call.context,
       atomic: call.atomic ?? true,
       operations: call.operations,
+      ...(call.idempotency ? { idempotency: call.idempotency } : {}),
     });
     const path = `${this.basePath}/rest_gateway/bridge${call.readonly ? '/ro' : ''}`;
     let secret = await this.options.secret.get();

@@ -30,6 +30,18 @@ export interface BridgeCall {
   atomic?: boolean;
   /** Every operation only reads: use the read-only route. */
   readonly: boolean;
+  /** The Idempotency-Key claim the write runs under: Odoo locks it and records the answer in the write's transaction. */
+  idempotency?: BridgeIdempotency;
+}
+
+/** An idempotency claim as the bridge takes it (docs/bridge-protocol.md "Idempotency"). */
+export interface BridgeIdempotency {
+  id: number;
+  attempt: number;
+  /** The request digest the claim was made for. */
+  digest: string;
+  /** SHA-256 of the operations, recorded with the answer. */
+  call_digest: string;
 }
 
 export const BRIDGE_ERROR_KINDS = [
@@ -44,6 +56,7 @@ export const BRIDGE_ERROR_KINDS = [
   'bad_request',
   'user_invalid',
   'signature',
+  'idempotency',
   'internal',
 ] as const;
 

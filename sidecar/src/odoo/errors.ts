@@ -12,6 +12,8 @@ const BY_KIND: Record<BridgeErrorKind, (message: string) => ApiError> = {
   integrity: (m) => new ApiError(422, 'validation_error', m),
   concurrency: (m) => new ApiError(409, 'conflict', m),
   bad_request: (m) => new ApiError(400, 'bad_request', m),
+  // this attempt lost its Idempotency-Key claim to a retry: the retry runs it
+  idempotency: (m) => new ApiError(409, 'idempotency_in_progress', m, { headers: { 'Retry-After': '1' } }),
   user_invalid: () => new ApiError(401, 'invalid_token', 'The credential\'s user is inactive or does not exist.', {
     headers: { 'WWW-Authenticate': 'Bearer realm="api", error="invalid_token"' },
   }),

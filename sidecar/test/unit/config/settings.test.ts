@@ -27,9 +27,12 @@ describe('readSettings', () => {
 });
 
 describe('addon version handshake', () => {
-  it('speaks 19.0.1.x only', () => {
-    assert.ok(isSupportedAddonVersion('19.0.1.0.0'));
+  it('speaks 19.0.1.x from 19.0.1.2 only', () => {
+    assert.ok(isSupportedAddonVersion('19.0.1.2.0'));
     assert.ok(isSupportedAddonVersion('19.0.1.3'));
+    assert.ok(isSupportedAddonVersion('19.0.1.12.0'));
+    assert.ok(!isSupportedAddonVersion('19.0.1.1.0'), 'its bridge does not take idempotency claims');
+    assert.ok(!isSupportedAddonVersion('19.0.1.0.0'));
     assert.ok(!isSupportedAddonVersion('19.0.2.0.0'));
     assert.ok(!isSupportedAddonVersion('18.0.1.0.0'));
   });
