@@ -80,3 +80,15 @@ export class BridgeUnavailableError extends Error {
     this.name = 'BridgeUnavailableError';
   }
 }
+
+/** Odoo's answer is larger than BRIDGE_RESPONSE_LIMIT: the sidecar stopped reading it. */
+export class BridgeResponseTooLargeError extends Error {
+  /** `write`: the call could write, so its changes may have been applied. */
+  constructor(
+    readonly limit: number,
+    readonly write = false,
+  ) {
+    super(`Odoo's answer exceeds the bridge response limit of ${limit} bytes`);
+    this.name = 'BridgeResponseTooLargeError';
+  }
+}
