@@ -133,6 +133,8 @@ export class BridgeClient {
     const limit = this.options.responseLimit;
     const announced = Number(response.headers['content-length']);
     const tooLarge = (): never => {
+      // destroying emits an abort error on the stream: keep it from becoming an uncaught one
+      response.body.on('error', () => undefined);
       response.body.destroy();
       throw new BridgeResponseTooLargeError(limit);
     };

@@ -70,7 +70,7 @@ describe('bounded expansion', () => {
     const sidecar = await startSidecar({ env: { BRIDGE_RESPONSE_LIMIT: '256kb' } });
     // 200 children of 2 KB each: about 400 KB, where Odoo's field metadata of res.partner fits in 256 KB
     const big = await api(`${sidecar.origin}/api/v1/res.partner/${parentId}?fields=name&expand=child_ids&expand[child_ids][fields]=name,comment&expand[child_ids][limit]=${MAX_PAGE}`);
-    assert.equal(big.status, 422, big.text);
+    assert.equal(big.status, 422, big.text.slice(0, 300));
     assert.equal(big.body.code, 'response_too_large');
     assert.match(big.body.detail, /fewer fields|smaller limit/);
     const small = await api(`${sidecar.origin}/api/v1/res.partner/${parentId}?fields=name&expand=child_ids&expand[child_ids][fields]=name&expand[child_ids][limit]=2`);
