@@ -16,7 +16,7 @@ import type { ApiState, Services } from './http/types.js';
 import { problemResponder } from './observability/problem-responder.js';
 import { requestIdMiddleware } from './observability/request-id.js';
 import { defaultRateLimiter, type RateLimiter } from './ratelimit/limiter.js';
-import { rateLimitHeadersMiddleware, rateLimitPrincipalMiddleware } from './ratelimit/middleware.js';
+import { anonymousRateLimitMiddleware, rateLimitHeadersMiddleware, rateLimitPrincipalMiddleware } from './ratelimit/middleware.js';
 import { requestLogMiddleware } from './requestlog/middleware.js';
 import { buildRouter } from './routes/index.js';
 
@@ -28,7 +28,12 @@ export function createApp(services: Services, limiter: RateLimiter = defaultRate
   // every authenticated route: credential, then the language and companies it acts in
   // then Idempotency-Key on writes (replays need the credential's scope)
   // the credential's rate limit comes right after authentication, before any work for Odoo
-  const router = buildRouter(services, [authenticate(services), rateLimitPrincipalMiddleware(limiter, services.config), odooContextMiddleware(services.config), idempotencyMiddleware(services.db, services.log, services.settings.odooTimeoutMs)]);
+  // routes that do not authenticate (log in, password reset, OAuth token) count against the client address first
+  const router = buildRouter(
+    services,
+    [authenticate(services), rateLimitPrincipalMiddleware(limiter, services.config), odooContextMiddleware(services.config), idempotencyMiddleware(services.db, services.log, services.settings.odooTimeoutMs)],
+    [anonymousRateLimitMiddleware()],
+  );
   app.use(requestIdMiddleware());
   app.use(requestLogMiddleware(services.requestLog, () => services.config.config.settings.requestLogMode, services.log));
   app.use(problemResponder(services.log));

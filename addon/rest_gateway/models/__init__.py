@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from . import base
+from . import base_field_policy
 from . import rest_gateway_config_notify
 from . import ir_config_parameter
 from . import rest_gateway_model

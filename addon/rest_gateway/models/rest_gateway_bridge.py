@@ -47,6 +47,7 @@ CONTEXT_TYPES = {
 JSON_READY_METHODS = frozenset({
     "read", "search_read", "web_read", "web_search_read", "search_count", "fields_get",
     "name_search", "formatted_read_group", "rest_gateway_search", "rest_gateway_read",
+    "rest_gateway_fields_get",
 })
 
 
@@ -85,6 +86,7 @@ class RestGatewayBridge(models.AbstractModel):
             "web_search_read", "web_read", "search_read", "read", "search",
             "search_count", "fields_get", "name_search", "read_group",
             "formatted_read_group", "rest_gateway_search", "rest_gateway_read",
+            "rest_gateway_fields_get",
         )
         write_methods = (
             "create", "write", "unlink", "action_archive", "action_unarchive",

@@ -14,6 +14,7 @@ from . import test_rest_gateway_key
 from . import test_rest_gateway_key_scope
 from . import test_rest_gateway_model
 from . import test_rest_gateway_read
+from . import test_rest_gateway_field_policy
 from . import test_rest_gateway_read_limit
 from . import test_rest_gateway_request_log
 from . import test_rest_gateway_upsert

@@ -63,6 +63,16 @@ class TestRestGatewayKeyScope(RestGatewayCase):
         with self.assertRaises(ValidationError):
             self.scope.domain = "[('no_such_field', '=', 1)]"
 
+    def test_superuser_operators_for_managers_only(self):
+        domain = "[('user_ids', 'any!', [('login', '=like', 'a%')])]"
+        with self.assertRaises(ValidationError):
+            self.scope.with_user(self.user).domain = domain
+        with self.assertRaises(ValidationError):
+            self.scope.with_user(self.user).domain = "['|', ('id', '=', 1), ('child_ids', 'not any!', [])]"
+        manager = self._make_user("rgw_scope_manager", groups=("rest_gateway.group_manager",))
+        self.scope.with_user(manager).domain = domain
+        self.assertEqual(json.loads(self.scope.domain_json)[0][1], "any!")
+
     def test_unique_per_key_and_model(self):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
             self.env["rest.gateway.key.scope"].create({"key_id": self.key.id, "exposed_model_id": self.exposed.id})

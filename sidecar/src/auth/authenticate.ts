@@ -4,8 +4,12 @@
  * token or an OAuth access token; `Authorization: Basic` a login with a
  * password or an API key; without an Authorization header, the session
  * cookie. Sets ctx.state.principal and records the credential's use.
+ * A credential that fails costs the client address one anonymous request
+ * (429 past that limit instead of 401), and so does a Basic password before
+ * Odoo checks it (D-S1).
  */
 import type { Middleware } from 'koa';
+import { ApiError } from '../errors.js';
 import type { ApiState, Services } from '../http/types.js';
 import type { Principal } from '../policy/types.js';
 import { basicPrincipal, parseBasic } from './basic-auth.js';
@@ -48,6 +52,7 @@ export async function resolvePrincipal(ctx: Ctx, services: Services): Promise<Pr
       config: services.config,
       cache: services.auth.basicCache,
       odooAuth: services.auth.odooAuth,
+      beforePasswordCheck: async () => ctx.state.chargeAnonymous?.(),
     });
   }
   throw malformedAuthorization('The Authorization header must be "Bearer <API key or token>" or "Basic <credentials>".');
@@ -55,7 +60,13 @@ export async function resolvePrincipal(ctx: Ctx, services: Services): Promise<Pr
 
 export function authenticate(services: Services): Middleware<ApiState> {
   return async (ctx, next) => {
-    const principal = await resolvePrincipal(ctx, services);
+    let principal: Principal;
+    try {
+      principal = await resolvePrincipal(ctx, services);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) await ctx.state.chargeAnonymous?.();
+      throw error;
+    }
     ctx.state.principal = principal;
     services.auth.usage.recordPrincipal(principal);
     await next();

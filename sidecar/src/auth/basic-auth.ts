@@ -35,6 +35,8 @@ export interface BasicDeps {
   config: GatewayConfigCache;
   cache: BasicVerificationCache;
   odooAuth: OdooAuth;
+  /** Runs before Odoo checks a password (not for a cached or key credential): the anonymous rate-limit charge. */
+  beforePasswordCheck?: () => Promise<void>;
 }
 
 function passwordPrincipal(user: UserRow, deps: BasicDeps): Principal {
@@ -83,6 +85,7 @@ export async function basicPrincipal(credentials: BasicCredentials, facts: Reque
     if (current?.user.active && digestsEqual(current.fingerprint, cached.fingerprint)) return passwordPrincipal(current.user, deps);
     deps.cache.delete(digest);
   }
+  await deps.beforePasswordCheck?.();
   const user = await deps.cache.once(digest, () => verifyPassword(credentials, facts, deps, digest));
   return passwordPrincipal(user, deps);
 }

@@ -7,6 +7,7 @@ import { errors } from '../errors.js';
 import type { BridgeCall, BridgeContext } from '../odoo/bridge-types.js';
 import type { BridgeResponse } from '../odoo/bridge-client.js';
 import { requireGrant } from '../policy/authorize.js';
+import { effectiveGrant } from '../policy/effective-rules.js';
 import type { ModelContextResolver, Principal } from '../policy/types.js';
 import type { CompiledOperation } from '../query/compile-read.js';
 import { runIdempotentCall } from './idempotent-call.js';
@@ -23,10 +24,11 @@ export function modelResolver(ctx: ApiContext, services: Services): ModelContext
   return async (model, operation) => {
     const grant = requireGrant(principal, model, operation);
     const started = performance.now();
-    const fields = await services.fieldMetadata.get(principal.user.id, model);
+    const description = await services.fieldMetadata.describe(principal.user.id, model);
     ctx.state.odooMs += performance.now() - started;
-    if (!fields) throw errors.notFound('model_not_found', `No model named "${model}" is available.`);
-    return { grant, fields };
+    if (!description) throw errors.notFound('model_not_found', `No model named "${model}" is available.`);
+    const { fields, nameSearch } = description;
+    return { grant: effectiveGrant(grant, fields, principal.grants), fields, nameSearch };
   };
 }
 

@@ -51,6 +51,12 @@ export interface ApiState {
   rateLimit?: RateLimitDecision;
   /** http/idempotency.ts: the Idempotency-Key claim a write runs under (http/idempotent-call.ts). */
   idempotency?: IdempotencyState;
+  /**
+   * ratelimit/middleware.ts: counts this request against its client address
+   * (once; later calls do nothing) and throws 429 past the anonymous limit.
+   * Absent where nothing is limited (health checks, the `off` backend).
+   */
+  chargeAnonymous?: () => Promise<void>;
 }
 
 export type ApiContext = Koa.ParameterizedContext<ApiState> & { params: Record<string, string> };

@@ -36,6 +36,13 @@ export function checkOwnField(context: ModelContext, name: string, use: FieldUse
   return meta;
 }
 
+/** One segment of a checked path: the field, and the model (as the caller may use it) it belongs to. */
+export interface PathStep {
+  name: string;
+  meta: FieldMeta;
+  context: ModelContext;
+}
+
 /** Returns the last segment's metadata and the model it belongs to. */
 export async function checkFieldPath(
   root: ModelContext,
@@ -44,6 +51,22 @@ export async function checkFieldPath(
   param: string,
   resolve: ModelContextResolver,
 ): Promise<{ meta: FieldMeta; context: ModelContext }> {
+  const steps = await checkFieldPathSteps(root, path, use, param, resolve);
+  return steps[steps.length - 1] as PathStep;
+}
+
+/**
+ * Checks every segment as checkFieldPath does and returns them all, each
+ * with the model it belongs to, so that a caller can apply each crossed
+ * model's scope (query/domain.ts nests a dotted filter into `any` terms).
+ */
+export async function checkFieldPathSteps(
+  root: ModelContext,
+  path: string,
+  use: FieldUse,
+  param: string,
+  resolve: ModelContextResolver,
+): Promise<PathStep[]> {
   const segments = path.split('.');
   if (segments.length > MAX_PATH_SEGMENTS || segments.some((s) => !/^[a-z_][a-z0-9_]*$/i.test(s))) {
     throw errors.badRequest(use === 'filter' ? 'invalid_filter' : 'invalid_parameter', `"${path}" is not a valid field path.`, {
@@ -51,10 +74,12 @@ export async function checkFieldPath(
     });
   }
   let context = root;
+  const steps: PathStep[] = [];
   for (let i = 0; ; i += 1) {
     const segment = segments[i] as string;
     const meta = checkOwnField(context, segment, i === segments.length - 1 ? use : 'filter', param);
-    if (i === segments.length - 1) return { meta, context };
+    steps.push({ name: segment, meta, context });
+    if (i === segments.length - 1) return steps;
     if (!meta.relation) {
       throw errors.badRequest(use === 'filter' ? 'invalid_filter' : 'invalid_parameter', `"${segment}" in "${path}" is not a relational field.`, {
         errors: [{ field: param, message: `"${segment}" is not relational` }],

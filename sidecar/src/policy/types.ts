@@ -59,14 +59,31 @@ export interface FieldMeta {
   required: boolean;
   selection: Array<[string, string]> | null;
   help: string | null;
+  /**
+   * The paths this field is computed or related from, per the ORM's
+   * dependency graph (`["email"]`, `["partner_id.email"]`); empty or absent
+   * for a plain field. A field computed from a blocked field is blocked too (D-S3).
+   */
+  depends?: readonly string[];
 }
 
 export type ModelFields = ReadonlyMap<string, FieldMeta>;
 
+/** What a `display_name` search (and a text comparison on a relation) compares with (D-S4). */
+export interface NameSearch {
+  /** `_rec_names_search`, else `_rec_name`. */
+  fields: readonly string[];
+  /** The model overrides `_search_display_name`: it may compare with other fields too. */
+  extended: boolean;
+}
+
 /** A model as one request may use it: what is granted and what exists. */
 export interface ModelContext {
+  /** The grant with its field rules made effective over these fields (policy/effective-rules.ts). */
   grant: ModelGrant;
   fields: ModelFields;
+  /** Absent when unknown: a `display_name` search is then allowed only without field rules. */
+  nameSearch?: NameSearch;
 }
 
 /** Resolves a model for the current request (404 when not exposed to the caller, 403 when the operation is not allowed). */

@@ -1,11 +1,17 @@
 /**
  * The `filter` parameter as a JSON Odoo domain: parsed, checked term by
  * term against the caller's field rules (paths segment by segment), and
- * returned in a form safe to AND with the configured domains.
+ * returned in a form safe to AND with the configured domains. Every model
+ * a condition crosses brings its scope: a dotted path becomes nested `any`
+ * terms, each holding the crossed model's scope domains (as Odoo itself
+ * decomposes paths), and a relation compared with text becomes a scoped
+ * `display_name` search on the related model, which must be one the caller
+ * may read (D-S4).
  */
 import { errors } from '../errors.js';
-import { checkFieldPath } from '../policy/field-check.js';
-import type { Domain, FieldMeta, ModelContext, ModelContextResolver } from '../policy/types.js';
+import { checkFieldPathSteps, type PathStep } from '../policy/field-check.js';
+import { checkNameSearch } from '../policy/name-search.js';
+import type { Domain, DomainTerm, FieldMeta, ModelContext, ModelContextResolver } from '../policy/types.js';
 
 /** Odoo 19's condition operators, less `any!`/`not any!` (they bypass access rights). */
 const OPERATORS = new Set([
@@ -18,6 +24,13 @@ const OPERATORS = new Set([
 const LIST_OPERATORS = new Set(['in', 'not in']);
 const SUBDOMAIN_OPERATORS = new Set(['any', 'not any']);
 const LIKE_OPERATORS = new Set(['like', 'not like', 'ilike', 'not ilike', '=like', 'not =like', '=ilike', 'not =ilike']);
+const HIERARCHY_OPERATORS = new Set(['child_of', 'parent_of']);
+const INEQUALITY_OPERATORS = new Set(['<', '>', '<=', '>=']);
+/** Negative operators and their positive form (a negative text search on a relation is `not any`, as in Odoo). */
+const POSITIVE_OF: Record<string, string> = {
+  '!=': '=', '<>': '=', 'not in': 'in',
+  'not like': 'like', 'not ilike': 'ilike', 'not =like': '=like', 'not =ilike': '=ilike',
+};
 const NUMERIC_TYPES = new Set(['integer', 'float', 'monetary']);
 
 export const DOMAIN_LIMITS = { maxTerms: 200, maxDepth: 4, maxListItems: 5_000, maxStringLength: 10_000, maxJsonLength: 32_000 };
@@ -101,31 +114,85 @@ async function checkDomain(
       invalid(`Unknown operator ${JSON.stringify(operator)}; use one of ${[...OPERATORS].join(', ')}.`, 'unknown operator');
     }
     const op = (operator as string).toLowerCase();
-    const { meta } = await checkFieldPath(context, path as string, 'filter', 'filter', resolve);
-    if (SUBDOMAIN_OPERATORS.has(op)) {
-      if (!meta.relation) invalid(`"${op}" needs a relational field; "${path}" is not one.`);
-      const related = await resolve(meta.relation as string, 'read').catch((error: unknown) => {
-        throw errors.forbidden('field_not_allowed', `The filter crosses ${meta.relation}, which this credential may not read.`, {
-          errors: [{ field: 'filter', message: `${meta.relation} is not readable` }],
-          cause: error,
-        });
-      });
-      const sub = await checkDomain(raw, related, resolve, depth + 1, counter);
-      out.push([path, op, [...related.grant.domains.flat(), ...sub]]);
-    } else if (LIST_OPERATORS.has(op)) {
-      if (!Array.isArray(raw)) invalid(`"${op}" needs a list of values.`);
-      if (raw.length > DOMAIN_LIMITS.maxListItems) invalid(`Lists in a filter may have at most ${DOMAIN_LIMITS.maxListItems} values.`);
-      out.push([path, op, raw.map((v) => toOdooValue(checkTyped(meta, op, v, path as string)))]);
-    } else if (Array.isArray(raw)) {
-      if (op !== 'child_of' && op !== 'parent_of') invalid(`"${op}" takes a single value, not a list.`);
-      if (raw.length > DOMAIN_LIMITS.maxListItems) invalid(`Lists in a filter may have at most ${DOMAIN_LIMITS.maxListItems} values.`);
-      out.push([path, op, raw.map((v) => toOdooValue(checkScalar(v)))]);
-    } else {
-      out.push([path, op, toOdooValue(checkTyped(meta, op, raw, path as string))]);
-    }
+    const steps = await checkFieldPathSteps(context, path as string, 'filter', 'filter', resolve);
+    out.push(scopePath(steps, await checkCondition(steps[steps.length - 1] as PathStep, op, raw, resolve, depth, counter)));
   }
   checkArity(out);
   return out;
+}
+
+/** The related model of a relational field, as the caller may read it (403 otherwise). */
+function readRelated(meta: FieldMeta, resolve: ModelContextResolver): Promise<ModelContext> {
+  return resolve(meta.relation as string, 'read').catch((error: unknown) => {
+    throw errors.forbidden('field_not_allowed', `The filter crosses ${meta.relation}, which this credential may not read.`, {
+      errors: [{ field: 'filter', message: `${meta.relation} is not readable` }],
+      cause: error,
+    });
+  });
+}
+
+/**
+ * `a.b.c op v` → `[a, any, [scope(A)…, [b, any, [scope(B)…, [c, op, v]]]]]`:
+ * what Odoo's own path decomposition does, plus the scope of each model
+ * crossed, so a path cannot reach a record the caller's scope hides.
+ */
+function scopePath(steps: PathStep[], condition: DomainTerm): DomainTerm {
+  let term = condition;
+  for (let i = steps.length - 2; i >= 0; i -= 1) {
+    const inner = (steps[i + 1] as PathStep).context;
+    term = [(steps[i] as PathStep).name, 'any', [...inner.grant.domains.flat(), term]];
+  }
+  return term;
+}
+
+const hasText = (raw: unknown): boolean => typeof raw === 'string' || (Array.isArray(raw) && raw.some((v) => typeof v === 'string'));
+
+/** One condition on the last field of a path, checked in the model that field belongs to. */
+async function checkCondition(step: PathStep, op: string, raw: unknown, resolve: ModelContextResolver, depth: number, counter: Counter): Promise<DomainTerm> {
+  const { name, meta, context } = step;
+  if (name === 'display_name') checkNameSearch(context, 'filter');
+  if (SUBDOMAIN_OPERATORS.has(op)) {
+    if (!meta.relation) invalid(`"${op}" needs a relational field; "${name}" is not one.`);
+    const related = await readRelated(meta, resolve);
+    const sub = await checkDomain(raw, related, resolve, depth + 1, counter);
+    return [name, op, [...related.grant.domains.flat(), ...sub]];
+  }
+  if (HIERARCHY_OPERATORS.has(op)) return [name, op, checkHierarchyIds(op, raw)];
+  if (meta.relation && hasText(raw)) return relationTextSearch(step, op, raw, resolve);
+  if (LIST_OPERATORS.has(op)) {
+    if (!Array.isArray(raw)) invalid(`"${op}" needs a list of values.`);
+    if (raw.length > DOMAIN_LIMITS.maxListItems) invalid(`Lists in a filter may have at most ${DOMAIN_LIMITS.maxListItems} values.`);
+    return [name, op, raw.map((v) => toOdooValue(checkTyped(meta, op, v, name)))];
+  }
+  if (Array.isArray(raw)) invalid(`"${op}" takes a single value, not a list.`);
+  return [name, op, toOdooValue(checkTyped(meta, op, raw, name))];
+}
+
+/** child_of / parent_of take record ids: with names Odoo would run a name search outside the caller's scope. */
+function checkHierarchyIds(op: string, raw: unknown): number | number[] {
+  const ids = Array.isArray(raw) ? raw : [raw];
+  if (ids.length > DOMAIN_LIMITS.maxListItems) invalid(`Lists in a filter may have at most ${DOMAIN_LIMITS.maxListItems} values.`);
+  if (!ids.every((id) => Number.isSafeInteger(id) && (id as number) > 0)) invalid(`"${op}" takes record ids (positive integers).`, `expected ids for ${op}`);
+  return raw as number | number[];
+}
+
+/**
+ * A relation compared with text is a name search on the related model
+ * (Odoo: `R any [("display_name", op, v)]`, `not any` for a negative op).
+ * Made explicit here, inside the related model's scope, and allowed only
+ * where the caller may read what that name search compares with.
+ */
+async function relationTextSearch(step: PathStep, op: string, raw: unknown, resolve: ModelContextResolver): Promise<DomainTerm> {
+  const { name, meta } = step;
+  if (INEQUALITY_OPERATORS.has(op)) invalid(`"${name}" is a relation: "${op}" compares it with ids, not text.`);
+  if (Array.isArray(raw) && !raw.every((v) => typeof v === 'string')) invalid(`Compare "${name}" with ids or with names, not both in one list.`);
+  if (Array.isArray(raw) && raw.length > DOMAIN_LIMITS.maxListItems) invalid(`Lists in a filter may have at most ${DOMAIN_LIMITS.maxListItems} values.`);
+  if (!Array.isArray(raw)) checkScalar(raw);
+  else raw.forEach(checkScalar);
+  const related = await readRelated(meta, resolve);
+  checkNameSearch(related, 'filter');
+  const positive = POSITIVE_OF[op] ?? op;
+  return [name, positive === op ? 'any' : 'not any', [...related.grant.domains.flat(), ['display_name', positive, raw]]];
 }
 
 /** Prefix notation: every "&"/"|" needs two expressions after it, "!" one. */

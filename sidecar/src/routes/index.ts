@@ -54,12 +54,13 @@ export const apiRoutes: RouteDefinition[] = [
   copyRecord,
 ];
 
-export function buildRouter(services: Services, authenticated: Middleware<ApiState>[]): Router<ApiState> {
+/** `authenticated`: the chain before a route that authenticates; `anonymous`: before one that does not. */
+export function buildRouter(services: Services, authenticated: Middleware<ApiState>[], anonymous: Middleware<ApiState>[] = []): Router<ApiState> {
   const router = new Router<ApiState>();
   const mount = (prefix: string, routes: RouteDefinition[]) => {
     for (const route of routes) {
       const handler: Middleware<ApiState> = (ctx) => route.handler(ctx as unknown as ApiContext, services);
-      const chain = route.authenticated ? [...authenticated, handler] : [handler];
+      const chain = route.authenticated ? [...authenticated, handler] : [...anonymous, handler];
       router[route.method](route.operationId, `${prefix}${route.path}`, ...chain);
     }
   };

@@ -12,6 +12,7 @@ import { BridgeError, BridgeUnavailableError } from '../odoo/bridge-types.js';
 import type { FieldMetadataCache } from '../odoo/field-metadata.js';
 import type { Logger } from '../observability/logger.js';
 import { isFieldAllowed } from '../policy/authorize.js';
+import { effectiveGrant } from '../policy/effective-rules.js';
 import type { ModelGrant } from '../policy/types.js';
 import { andDomains } from '../query/domain.js';
 import { defaultFields } from '../query/fields.js';
@@ -34,6 +35,12 @@ export type RecordReadResult =
   | { kind: 'unreadable'; reason: string }
   | { kind: 'unavailable'; reason: string };
 
+/** The grants of the webhook's credential: the creating key's, or the exposed models' for a backend webhook. */
+function webhookGrants(webhook: WebhookRow, config: GatewayConfigCache): ReadonlyMap<string, ModelGrant> {
+  const compiled = config.config;
+  return (webhook.keyId === null ? null : compiled.keysById.get(webhook.keyId)?.grants) ?? compiled.userGrants;
+}
+
 /** The grant bounding the payload: the creating key's, or the exposed model's for a backend webhook. */
 export function webhookGrant(webhook: WebhookRow, config: GatewayConfigCache): ModelGrant | string {
   const compiled = config.config;
@@ -48,13 +55,15 @@ export function webhookGrant(webhook: WebhookRow, config: GatewayConfigCache): M
 }
 
 export async function readEventRecords(webhook: WebhookRow, ids: readonly number[], services: RecordReaderServices): Promise<RecordReadResult> {
-  const grant = webhookGrant(webhook, services.config);
-  if (typeof grant === 'string') return { kind: 'unreadable', reason: grant };
+  const scopeGrant = webhookGrant(webhook, services.config);
+  if (typeof scopeGrant === 'string') return { kind: 'unreadable', reason: scopeGrant };
   const domain = parseDomain(webhook.domainJson, services.log, `rest.gateway.webhook ${webhook.id}`);
   if (domain === null) return { kind: 'unreadable', reason: "the webhook's domain is unreadable" };
   try {
     const fields = await services.fieldMetadata.get(webhook.userId, webhook.model);
     if (!fields) return { kind: 'unreadable', reason: `${webhook.model} does not exist for the webhook's user` };
+    // computed copies of a blocked field are blocked too (D-S3)
+    const grant = effectiveGrant(scopeGrant, fields, webhookGrants(webhook, services.config));
     const wanted = webhook.payloadFields ?? defaultFields({ grant, fields });
     const names = ['id', ...wanted.filter((name) => name !== 'id' && fields.has(name) && isFieldAllowed(grant.fields, name))];
     const { results } = await services.bridge.run({

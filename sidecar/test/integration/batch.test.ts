@@ -111,17 +111,46 @@ describe('batch writes', () => {
     assert.equal((await partnersNamed(`${tag} all`)).length, 10);
   });
 
-  it('checks policy for every operation before running any', async () => {
+  it('atomic: checks policy for every operation before running any', async () => {
     const company = await createCompany(unique('bco'));
     const user = await createUser({ login: unique('buser'), companyIds: [company], groups: ['base.group_user', 'base.group_partner_manager'] });
     const { key } = await createKey({ userId: user.id, scopes: [{ model: 'res.partner', toggles: { delete: false }, blocked: ['comment'] }] });
-    const denied = await batch({ operations: [{ op: 'create', values: { name: `${tag} pol 1` } }, { op: 'delete', ref: 'del', id: existing[0], force: true }] }, key);
+    const denied = await batch({ atomic: true, operations: [{ op: 'create', values: { name: `${tag} pol 1` } }, { op: 'delete', ref: 'del', id: existing[0], force: true }] }, key);
     expectProblem(denied, 403, 'operation_not_allowed');
     assert.equal(denied.body.ref, 'del');
-    const blocked = await batch({ operations: [{ op: 'create', values: { name: `${tag} pol 2` } }, { op: 'create', values: { name: `${tag} pol 3`, comment: 'no' } }] }, key);
+    const blocked = await batch({ atomic: true, operations: [{ op: 'create', values: { name: `${tag} pol 2` } }, { op: 'create', values: { name: `${tag} pol 3`, comment: 'no' } }] }, key);
     expectProblem(blocked, 403, 'field_not_allowed');
     assert.deepEqual(blocked.body.errors.map((e: any) => e.field), ['operations[1].values.comment']);
     assert.equal((await partnersNamed(`${tag} pol`)).length, 0, 'nothing ran');
+  });
+
+  it('partial: an operation refused by policy fails alone; the others run (Odoo as the oracle)', async () => {
+    const company = await createCompany(unique('bco'));
+    const user = await createUser({ login: unique('buser'), companyIds: [company], groups: ['base.group_user', 'base.group_partner_manager'] });
+    const { key } = await createKey({ userId: user.id, scopes: [{ model: 'res.partner', toggles: { delete: false }, blocked: ['comment'] }] });
+    const r = await batch(
+      {
+        operations: [
+          { op: 'create', ref: 'ok1', values: { name: `${tag} ppol 1` } },
+          { op: 'delete', ref: 'del', id: existing[0], force: true },
+          { op: 'create', ref: 'blocked', values: { name: `${tag} ppol 2`, comment: 'no' } },
+          { op: 'create', ref: 'unknown', values: { name: `${tag} ppol 3`, nope: 1 } },
+          { op: 'create', ref: 'ok2', values: { name: `${tag} ppol 4` } },
+        ],
+      },
+      key,
+    );
+    assert.equal(r.status, 207, r.text);
+    assert.deepEqual(r.body.data.map((d: any) => [d.ref, d.status, d.error?.code ?? null]), [
+      ['ok1', 201, null],
+      ['del', 403, 'operation_not_allowed'],
+      ['blocked', 403, 'field_not_allowed'],
+      ['unknown', 400, 'unknown_field'],
+      ['ok2', 201, null],
+    ]);
+    assert.deepEqual(r.body.data[2].error.errors.map((e: any) => e.field), ['operations[2].values.comment']);
+    assert.deepEqual((await partnersNamed(`${tag} ppol`)).map((p) => p.name).sort(), [`${tag} ppol 1`, `${tag} ppol 4`]);
+    assert.equal((await (await admin()).execute<number>('res.partner', 'search_count', [[['id', '=', existing[0]]]], { context: { active_test: false } })), 1, 'the refused delete did not run');
   });
 
   it('refuses a batch over the model\'s maximum with 413', async () => {
@@ -166,22 +195,44 @@ describe('batch bad input', () => {
     ['an unknown field', { operations: [{ op: 'create', values: { name: 'x', nope: 1 } }] }, 400, 'unknown_field', 'operations[0].values.nope'],
     ['a wrong value type', { operations: [{ op: 'create', values: { name: 'x', is_company: 'maybe' } }] }, 400, 'invalid_value', 'operations[0].values.is_company'],
   ];
+  const good = (name: string) => ({ op: 'update', id, values: { name: `${tag} target ${name}` } });
   for (const [label, body, status, code, field] of cases) {
-    it(`refuses ${label}`, async () => {
-      const good = { op: 'update', id, values: { name: `${tag} target changed` } };
-      const withGood = body && typeof body === 'object' && Array.isArray((body as any).operations) && (body as any).operations.length
-        ? { ...(body as object), operations: [good, ...(body as any).operations] }
-        : body;
-      const r = await batch(withGood);
+    const hasOperations = body !== null && typeof body === 'object' && Array.isArray((body as any).operations) && (body as any).operations.length > 0;
+    if (!hasOperations || field === undefined) {
+      // a malformed envelope refuses the whole request, atomic or not
+      it(`refuses ${label}`, async () => expectProblem(await batch(body), status, code));
+      continue;
+    }
+    it(`atomic: refuses the whole batch for ${label}`, async () => {
+      const r = await batch({ ...(body as object), atomic: true, operations: [good('atomic'), ...(body as any).operations] });
       expectProblem(r, status, code);
-      if (field) assert.ok(r.body.errors.some((e: any) => e.field === field.replace('operations[0]', 'operations[1]')), r.text);
+      assert.ok(r.body.errors.some((e: any) => e.field === field.replace('operations[0]', 'operations[1]')), r.text);
+      assert.equal((await partnersNamed(`${tag} target atomic`)).length, 0, 'the good operation did not run');
+    });
+    it(`partial: refuses only the operation with ${label}`, async () => {
+      const name = unique('p');
+      const r = await batch({ ...(body as object), atomic: false, operations: [good(name), ...(body as any).operations] });
+      assert.equal(r.status, 207, r.text);
+      assert.equal(r.body.data.length, 2);
+      assert.equal(r.body.data[0].status, 200, r.text);
+      assert.equal(r.body.data[1].status, status, r.text);
+      assert.equal(r.body.data[1].error.code, code, r.text);
+      assert.ok(r.body.data[1].error.errors.some((e: any) => e.field === field.replace('operations[0]', 'operations[1]')), r.text);
+      assert.equal((await partnersNamed(`${tag} target ${name}`)).length, 1, 'the good operation ran');
     });
   }
 
-  it('names every malformed operation at once', async () => {
-    const r = await batch({ operations: [{ op: 'x' }, { op: 'create', values: { name: `${tag} fine` } }, { op: 'update' }] });
+  it('atomic: names every malformed operation at once', async () => {
+    const r = await batch({ atomic: true, operations: [{ op: 'x' }, { op: 'create', values: { name: `${tag} fine` } }, { op: 'update' }] });
     expectProblem(r, 400, 'invalid_operation');
     assert.deepEqual(r.body.errors.map((e: any) => e.field), ['operations[0].op', 'operations[2].id', 'operations[2].values']);
+  });
+
+  it('partial: answers every operation in order, malformed ones with their own problems', async () => {
+    const r = await batch({ operations: [{ op: 'x', ref: 'a' }, good('order'), { op: 'update', ref: 'c' }] });
+    assert.equal(r.status, 207, r.text);
+    assert.deepEqual(r.body.data.map((d: any) => [d.ref, d.status]), [['a', 400], [null, 200], ['c', 400]]);
+    assert.deepEqual(r.body.data[2].error.errors.map((e: any) => e.field), ['operations[2].id', 'operations[2].values']);
   });
 
   it('refuses a body that is not JSON', async () => {

@@ -31,9 +31,23 @@ describe('parseBatchBody', () => {
     refused(() => parseBatchBody({ operations: [1, 2, 3] }, 2), 413, 'batch_too_large');
   });
 
-  it('names every malformed operation in one 400', () => {
-    const error = refused(() => parseBatchBody({ operations: [{ op: 'merge' }, 'x', { op: 'update', id: 0 }, { op: 'upsert', external_id: 'a.b', match: { ref: 1 }, values: {} }] }, 10), 400, 'invalid_operation');
+  const malformed = [{ op: 'merge' }, 'x', { op: 'update', id: 0 }, { op: 'upsert', external_id: 'a.b', match: { ref: 1 }, values: {} }];
+
+  it('atomic: names every malformed operation in one 400', () => {
+    const error = refused(() => parseBatchBody({ atomic: true, operations: malformed }, 10), 400, 'invalid_operation');
     assert.deepEqual(error.errors.map((e) => e.field), ['operations[0].op', 'operations[1]', 'operations[2].values', 'operations[2].id', 'operations[3].external_id']);
+  });
+
+  it('partial: refuses each malformed operation alone and keeps the well-formed ones', () => {
+    const input = parseBatchBody({ operations: [{ op: 'create', ref: 'ok', values: {} }, ...malformed.map((m) => (typeof m === 'object' ? { ...m, ref: 'bad' } : m))] }, 10);
+    assert.deepEqual(input.operations.map((o) => [o.index, o.ref]), [[0, 'ok']]);
+    assert.deepEqual(input.refused.map((r) => [r.index, r.ref, r.error.status, r.error.code]), [
+      [1, 'bad', 400, 'invalid_operation'],
+      [2, null, 400, 'invalid_operation'],
+      [3, 'bad', 400, 'invalid_operation'],
+      [4, 'bad', 400, 'invalid_operation'],
+    ]);
+    assert.deepEqual(input.refused[2]?.error.errors.map((e) => e.field), ['operations[3].values', 'operations[3].id']);
   });
 
   it('refuses bodies that are not a batch', () => {

@@ -35,8 +35,11 @@ describe('parseFilter', () => {
     assert.equal(domain.length, 4);
   });
 
-  it('checks dotted paths segment by segment', async () => {
-    assert.deepEqual(await parseFilter('[["country_id.code","=","BE"]]', partner, resolve), [['country_id.code', '=', 'BE']]);
+  it('checks dotted paths segment by segment, nesting them into any terms with each crossed scope', async () => {
+    assert.deepEqual(await parseFilter('[["country_id.code","=","BE"]]', partner, resolve), [['country_id', 'any', [['code', '!=', 'XX'], ['code', '=', 'BE']]]]);
+    assert.deepEqual(await parseFilter('[["child_ids.country_id.code","!=","BE"]]', partner, resolve), [
+      ['child_ids', 'any', [['country_id', 'any', [['code', '!=', 'XX'], ['code', '!=', 'BE']]]]],
+    ]);
     await rejects('[["country_id.nope","=","BE"]]', 400, 'unknown_field');
     await rejects('[["name.code","=","BE"]]', 400, 'invalid_filter');
   });
@@ -48,6 +51,38 @@ describe('parseFilter', () => {
   it('ANDs the related grant domain into any sub-domains', async () => {
     const domain = await parseFilter('[["country_id","any",[["code","=","BE"]]]]', partner, resolve);
     assert.deepEqual(domain, [['country_id', 'any', [['code', '!=', 'XX'], ['code', '=', 'BE']]]]);
+  });
+
+  it('turns a relation compared with text into a scoped name search on the related model', async () => {
+    const open = { ...country, nameSearch: { fields: ['name', 'code'], extended: false } };
+    const openResolve = resolverOf({ 'res.partner': partner, 'res.country': open });
+    assert.deepEqual(await parseFilter('[["country_id","ilike","bel"]]', partner, openResolve), [
+      ['country_id', 'any', [['code', '!=', 'XX'], ['display_name', 'ilike', 'bel']]],
+    ]);
+    assert.deepEqual(await parseFilter('[["country_id","not in",["Belgium","France"]]]', partner, openResolve), [
+      ['country_id', 'not any', [['code', '!=', 'XX'], ['display_name', 'in', ['Belgium', 'France']]]],
+    ]);
+    assert.deepEqual(await parseFilter('[["country_id","in",[1,2]]]', partner, openResolve), [['country_id', 'in', [1, 2]]]);
+    await assert.rejects(parseFilter('[["country_id","in",[1,"Belgium"]]]', partner, openResolve), /ids or with names/);
+    await assert.rejects(parseFilter('[["country_id",">","B"]]', partner, openResolve), /not text/);
+  });
+
+  it('refuses a name search that compares with fields the caller may not read', async () => {
+    const narrowed = { grant: grant('res.country', { fields: { allowed: null, blocked: new Set(['code']) } }), fields: countryFields, nameSearch: { fields: ['name', 'code'], extended: false } };
+    const narrowedResolve = resolverOf({ 'res.partner': partner, 'res.country': narrowed });
+    await assert.rejects(parseFilter('[["country_id","=","BE"]]', partner, narrowedResolve), (e: unknown) => e instanceof ApiError && e.status === 403 && /code/.test(e.detail));
+    // the partner grant blocks secret_note: its own display_name search needs to know what it compares with
+    await rejects('[["display_name","ilike","x"]]', 403, 'field_not_allowed');
+    const known = { ...partner, nameSearch: { fields: ['name'], extended: false } };
+    assert.deepEqual(await parseFilter('[["display_name","ilike","x"]]', known, resolve), [['display_name', 'ilike', 'x']]);
+    const extended = { ...partner, nameSearch: { fields: ['name'], extended: true } };
+    await assert.rejects(parseFilter('[["display_name","ilike","x"]]', extended, resolve), (e: unknown) => e instanceof ApiError && e.status === 403);
+  });
+
+  it('takes only record ids in child_of and parent_of', async () => {
+    assert.deepEqual(await parseFilter('[["child_ids","child_of",[3,4]]]', partner, resolve), [['child_ids', 'child_of', [3, 4]]]);
+    await rejects('[["child_ids","child_of","Acme"]]', 400, 'invalid_filter');
+    await rejects('[["child_ids","parent_of",["Acme"]]]', 400, 'invalid_filter');
   });
 
   it('refuses blocked and unknown fields', async () => {

@@ -6,6 +6,7 @@
 import { problemBody } from '../../../errors.js';
 import { upsertOutcome, writtenIds, writtenRows } from '../../../query/compile-write.js';
 import { flatShape, toApiRecord, type ValueOptions } from '../../../values/record-values.js';
+import type { BatchRefusal } from './parse-batch.js';
 import type { StepOutcome } from './run-batch.js';
 
 export interface StepAnswer {
@@ -32,4 +33,9 @@ export function stepAnswer(outcome: StepOutcome, values: ValueOptions, requestId
   const row = writtenRows(step.plan, outcome.results)[0];
   const id = writtenIds(step.plan, outcome.results)[0] ?? step.operation.id ?? 0;
   return { ref, status: STATUS[step.kind as keyof typeof STATUS], data: row ? toApiRecord(row, shape, values) : { id } };
+}
+
+/** The answer of an operation refused before the batch ran (partial batches). */
+export function refusalAnswer(refusal: BatchRefusal, requestId: string, instance: string): StepAnswer {
+  return { ref: refusal.ref, status: refusal.error.status, error: problemBody(refusal.error, requestId, instance) };
 }

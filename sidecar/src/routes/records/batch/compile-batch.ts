@@ -1,8 +1,9 @@
 /**
  * Batch operations → write plans, each compiled exactly as the same single
  * request would be (grants, field rules, payload, guard, read-back). All
- * operations are checked before anything runs: any refusal refuses the
- * whole batch, naming every failing operation (docs/decisions.md D-B1).
+ * operations are checked before anything runs (docs/decisions.md D-B1):
+ * in an atomic batch any refusal refuses the whole batch, naming every
+ * failing operation; in a partial one it refuses that operation alone.
  */
 import { ApiError, errors, type FieldProblem } from '../../../errors.js';
 import { InvalidValue } from '../../../payload/issues.js';
@@ -11,7 +12,7 @@ import { compileWriteValues } from '../../../payload/write-values.js';
 import { isFieldAllowed } from '../../../policy/authorize.js';
 import type { ModelContext, ModelContextResolver, ModelFields } from '../../../policy/types.js';
 import { compileWrite, type UpsertKey, type WriteAction, type WritePlan } from '../../../query/compile-write.js';
-import type { BatchOperation, BatchRef } from './parse-batch.js';
+import type { BatchOperation, BatchRef, BatchRefusal } from './parse-batch.js';
 
 export type StepKind = WriteAction['kind'];
 
@@ -106,19 +107,43 @@ export function operationError(error: ApiError, index: number, ref: BatchRef, pr
   });
 }
 
-export async function compileBatch(compiler: BatchCompiler, operations: BatchOperation[]): Promise<BatchStep[]> {
-  const steps: BatchStep[] = [];
-  const problems: FieldProblem[] = [];
-  let first: { error: ApiError; operation: BatchOperation } | null = null;
+/** Every operation compiled, or its refusal (the error as its own problem, naming it). */
+async function compileEach(compiler: BatchCompiler, operations: BatchOperation[]): Promise<Array<BatchStep | { operation: BatchOperation; error: ApiError }>> {
+  const compiled: Array<BatchStep | { operation: BatchOperation; error: ApiError }> = [];
   for (const operation of operations) {
     try {
-      steps.push(await compileStep(compiler, operation));
+      compiled.push(await compileStep(compiler, operation));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      first ??= { error, operation };
-      problems.push(...operationProblems(error, operation));
+      compiled.push({ operation, error });
     }
   }
-  if (first) throw operationError(first.error, first.operation.index, first.operation.ref, problems);
-  return steps;
+  return compiled;
+}
+
+/** Atomic: any refusal refuses the whole batch, naming every failing operation. */
+export async function compileBatch(compiler: BatchCompiler, operations: BatchOperation[]): Promise<BatchStep[]> {
+  const compiled = await compileEach(compiler, operations);
+  const failed = compiled.filter((entry): entry is { operation: BatchOperation; error: ApiError } => 'error' in entry);
+  const first = failed[0];
+  if (first) {
+    const problems = failed.flatMap((entry) => operationProblems(entry.error, entry.operation));
+    throw operationError(first.error, first.operation.index, first.operation.ref, problems);
+  }
+  return compiled as BatchStep[];
+}
+
+/** Partial: the operations that compile, and a refusal for each one that does not (D-S2). */
+export async function compileBatchPartial(compiler: BatchCompiler, operations: BatchOperation[]): Promise<{ steps: BatchStep[]; refused: BatchRefusal[] }> {
+  const steps: BatchStep[] = [];
+  const refused: BatchRefusal[] = [];
+  for (const entry of await compileEach(compiler, operations)) {
+    if (!('error' in entry)) {
+      steps.push(entry);
+      continue;
+    }
+    const { operation, error } = entry;
+    refused.push({ index: operation.index, ref: operation.ref, error: operationError(error, operation.index, operation.ref, operationProblems(error, operation)) });
+  }
+  return { steps, refused };
 }

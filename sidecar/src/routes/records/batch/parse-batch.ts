@@ -1,7 +1,10 @@
 /**
- * The batch body's shape (docs/api-conventions.md "Batch"): every operation
- * checked for its keys and their types before anything else, every problem
- * answered together (400 `invalid_operation`); oversize batches are a 413.
+ * The batch body's shape (docs/api-conventions.md "Batch"): the envelope
+ * (an object, a non-empty `operations` list within the model's size) or the
+ * whole request is refused; then every operation checked for its keys and
+ * their types. Atomic: every problem answered together (400
+ * `invalid_operation`). Partial: a malformed operation is refused alone
+ * (D-S2), the others run.
  */
 import { ApiError, errors, type FieldProblem } from '../../../errors.js';
 import { isPlainObject } from '../../../payload/x2many.js';
@@ -23,9 +26,19 @@ export interface BatchOperation {
   force?: boolean;
 }
 
+/** An operation refused before anything ran (partial batches): its answer is this error. */
+export interface BatchRefusal {
+  index: number;
+  ref: BatchRef;
+  error: ApiError;
+}
+
 export interface BatchInput {
   atomic: boolean;
+  /** The well-formed operations, in order. */
   operations: BatchOperation[];
+  /** Partial batches: the malformed operations, each answered alone. Always empty when atomic. */
+  refused: BatchRefusal[];
 }
 
 const KEYS: Record<BatchOp, ReadonlySet<string>> = {
@@ -103,12 +116,18 @@ function parseOperation(raw: unknown, index: number, problems: FieldProblem[]): 
   return operation;
 }
 
-/** One 400 naming every malformed operation; nothing when all are well formed. */
-export function throwOperationProblems(problems: FieldProblem[]): void {
-  if (problems.length === 0) return;
+/** One 400 naming every problem given (null when there is none). */
+function operationProblemsError(problems: FieldProblem[]): ApiError | null {
+  if (problems.length === 0) return null;
   const first = problems[0] as FieldProblem;
   const detail = problems.length === 1 ? `${first.field}: ${first.message}.` : `${problems.length} problems in the operations, the first: ${first.field}: ${first.message}.`;
-  throw new ApiError(400, 'invalid_operation', detail, { errors: problems });
+  return new ApiError(400, 'invalid_operation', detail, { errors: problems });
+}
+
+/** One 400 naming every malformed operation; nothing when all are well formed. */
+export function throwOperationProblems(problems: FieldProblem[]): void {
+  const error = operationProblemsError(problems);
+  if (error) throw error;
 }
 
 /** `{"atomic", "operations"}` → the operations, checked for shape and count. */
@@ -124,10 +143,23 @@ export function parseBatchBody(body: unknown, maxSize: number): BatchInput {
     throw errors.badRequest('invalid_body', '"operations" must be a non-empty list.', { errors: [{ field: 'operations', message: 'must be a non-empty list' }] });
   }
   if (raw.length > maxSize) throw batchTooLarge(raw.length, maxSize);
+  const atomic = body.atomic === true;
+  const operations: BatchOperation[] = [];
+  const refused: BatchRefusal[] = [];
   const problems: FieldProblem[] = [];
-  const operations = raw.map((item, index) => parseOperation(item, index, problems));
-  throwOperationProblems(problems);
-  return { atomic: body.atomic === true, operations: operations as BatchOperation[] };
+  raw.forEach((item, index) => {
+    const own: FieldProblem[] = [];
+    const operation = parseOperation(item, index, own);
+    problems.push(...own);
+    const error = operationProblemsError(own);
+    if (operation && !error) operations.push(operation);
+    else if (error) refused.push({ index, ref: isPlainObject(item) ? parseRef(item.ref, `operations[${index}]`, []) : null, error });
+  });
+  if (atomic) {
+    throwOperationProblems(problems);
+    return { atomic, operations, refused: [] };
+  }
+  return { atomic, operations, refused };
 }
 
 export function batchTooLarge(count: number, maxSize: number): ApiError {
