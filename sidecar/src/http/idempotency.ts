@@ -151,7 +151,7 @@ export function idempotencyMiddleware(db: Db, log: Logger, odooTimeoutMs: number
       } else {
         await settle(db, log, state, null);
       }
-      throw rebuilding ? withReplayedHeader(problem) : problem;
+      throw rebuilding && state.outcome === 'committed' ? withReplayedHeader(problem) : problem;
     }
     const answer = answerOf(ctx);
     await settle(db, log, state, answer.status < 500 ? answer : null);
@@ -168,7 +168,7 @@ function failure(problem: ApiError, state: IdempotencyState, rebuilding: boolean
     });
   }
   if (rebuilding && state.outcome !== 'committed') {
-    return errors.conflict('idempotency_in_progress', 'The request under this Idempotency-Key was applied, but its answer cannot be rebuilt now (the gateway\'s configuration changed since?); read the records to see their state.', {
+    return errors.conflict('idempotency_in_progress', 'The request under this Idempotency-Key was applied, but its answer cannot be rebuilt: the request no longer compiles to the write that ran (the gateway\'s configuration changed since). Read the records to see their state.', {
       cause: problem,
     });
   }
