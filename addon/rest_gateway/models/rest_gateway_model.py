@@ -47,38 +47,10 @@ def _to_json_compatible(value):
     raise ValueError("the domain may only hold strings, numbers, booleans, None and lists")
 
 
-# Operators that search as the superuser, whatever the user's rights (Odoo 17+).
-SUPERUSER_OPERATORS = frozenset({"any!", "not any!"})
-
-
-def uses_superuser_operators(value):
-    """Whether a domain (a parsed literal) holds ``any!``/``not any!`` at any depth."""
-    if not isinstance(value, (list, tuple)):
-        return False
-    if len(value) == 3 and isinstance(value[1], str) and value[1].lower() in SUPERUSER_OPERATORS:
-        return True
-    return any(uses_superuser_operators(item) for item in value)
-
-
 def check_domain(env, model_name, text):
-    """Raise ``ValidationError`` unless ``text`` is a valid domain on ``model_name``.
-
-    ``any!`` and ``not any!`` search related records as the superuser; only a
-    REST Gateway Manager may write a domain holding them (a user's own key
-    scope or webhook could otherwise probe what their rights hide).
-    """
+    """Raise ``ValidationError`` unless ``text`` is a valid domain on ``model_name``."""
     if not model_name or model_name not in env:
         return
-    if not env.su and not env.user.has_group("rest_gateway.group_manager"):
-        try:
-            superuser = uses_superuser_operators(parse_domain_literal(text))
-        except ValueError:
-            superuser = False  # reported below as an invalid domain
-        if superuser:
-            raise ValidationError(env._(
-                "The operators 'any!' and 'not any!' bypass access rights: only REST Gateway "
-                "Managers may use them in a domain."
-            ))
     try:
         domain = fields.Domain(parse_domain_literal(text))
         domain.validate(env[model_name].sudo().with_context(active_test=False))

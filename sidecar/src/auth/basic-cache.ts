@@ -2,11 +2,12 @@
  * Short-lived memory of verified Basic passwords, so Odoo's password hash
  * (PBKDF2, hundreds of thousands of rounds) is not recomputed per request.
  * Entries are keyed by HMAC(process-random key, login + ":" + password): neither
- * the password nor an unkeyed hash of it is ever held. Bounded, and each
- * entry remembers a fingerprint of the stored hash, so a password change
- * invalidates it on the next request.
+ * the password nor an unkeyed hash of it is ever held. Bounded and expiring
+ * (an LRU cache with a TTL), and each entry remembers a fingerprint of the
+ * stored hash, so a password change invalidates it on the next request.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 export interface VerifiedPassword {
   userId: number;
@@ -14,43 +15,32 @@ export interface VerifiedPassword {
   fingerprint: string;
 }
 
-interface Entry extends VerifiedPassword {
-  expiresAt: number;
+/** Milliseconds on a monotonic clock (tests pass their own). */
+export interface Clock {
+  now(): number;
 }
 
 export class BasicVerificationCache {
   private readonly key = randomBytes(32);
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LRUCache<string, VerifiedPassword>;
   private readonly inflight = new Map<string, Promise<unknown>>();
 
-  constructor(
-    private readonly ttlMs = 60_000,
-    private readonly maxEntries = 10_000,
-  ) {}
+  constructor(ttlMs = 60_000, maxEntries = 10_000, clock: Clock = performance) {
+    this.entries = new LRUCache({ max: maxEntries, ttl: ttlMs, ttlAutopurge: false, ttlResolution: 0, perf: clock });
+  }
 
   digest(login: string, password: string): string {
     // length-prefixed, so no two (login, password) pairs share an input
     return createHmac('sha256', this.key).update(`${login.length}:${login}:${password}`, 'utf8').digest('hex');
   }
 
-  get(digest: string, now = Date.now()): VerifiedPassword | null {
+  get(digest: string): VerifiedPassword | null {
     const entry = this.entries.get(digest);
-    if (!entry) return null;
-    if (entry.expiresAt <= now) {
-      this.entries.delete(digest);
-      return null;
-    }
-    return { userId: entry.userId, fingerprint: entry.fingerprint };
+    return entry ? { ...entry } : null;
   }
 
-  set(digest: string, value: VerifiedPassword, now = Date.now()): void {
-    this.entries.delete(digest);
-    while (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
-    this.entries.set(digest, { ...value, expiresAt: now + this.ttlMs });
+  set(digest: string, value: VerifiedPassword): void {
+    this.entries.set(digest, { userId: value.userId, fingerprint: value.fingerprint });
   }
 
   delete(digest: string): void {
@@ -59,7 +49,7 @@ export class BasicVerificationCache {
 
   /** Forgets every entry of a user (their password changed). */
   forgetUser(userId: number): void {
-    for (const [digest, entry] of this.entries) if (entry.userId === userId) this.entries.delete(digest);
+    for (const [digest, entry] of this.entries.entries()) if (entry.userId === userId) this.entries.delete(digest);
   }
 
   get size(): number {

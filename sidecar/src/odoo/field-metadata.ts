@@ -2,9 +2,10 @@
  * Field metadata as Odoo's fields_get shows it to one user (field-level
  * groups applied), with each field's dependencies and the model's
  * name-search fields (the addon's `rest_gateway_fields_get`, D-S3), cached
- * per user and model, fetched for several models in one bridge call, and
- * dropped whenever the configuration changes.
+ * per user and model (one bridge call however many requests miss at once),
+ * and dropped whenever the configuration changes.
  */
+import { LRUCache } from 'lru-cache';
 import type { BridgeClient } from './bridge-client.js';
 import type { FieldMeta, ModelFields, NameSearch } from '../policy/types.js';
 
@@ -15,11 +16,6 @@ export interface ModelDescription {
 }
 
 const ATTRIBUTES = ['type', 'string', 'relation', 'store', 'sortable', 'searchable', 'readonly', 'required', 'selection', 'help'];
-
-interface Entry {
-  description: ModelDescription | null; // null: no such model
-  expires: number;
-}
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 
@@ -49,13 +45,30 @@ function toDescription(raw: unknown): ModelDescription | null {
   };
 }
 
+/** Looked up when a user's description is missing; a model that does not exist is remembered too. */
+const NO_MODEL = { missing: true } as const;
+type Cached = ModelDescription | typeof NO_MODEL;
+
 export class FieldMetadataCache {
-  private readonly entries = new Map<string, Entry>();
+  /**
+   * Keyed `uid:model`; lru-cache's `fetch` shares one bridge call between
+   * concurrent misses of a key (single flight) and expires entries.
+   */
+  private readonly entries: LRUCache<string, Cached, { uid: number; model: string }>;
 
   constructor(
     private readonly bridge: BridgeClient,
-    private readonly ttlMs = 60_000,
-  ) {}
+    ttlMs = 60_000,
+    maxEntries = 5_000,
+  ) {
+    this.entries = new LRUCache({
+      max: maxEntries,
+      ttl: ttlMs,
+      // a reload (clear) while a fetch runs must not fail the request waiting on it
+      ignoreFetchAbort: true,
+      fetchMethod: async (_key, _stale, { context }) => (await this.fetch(context.uid, context.model)) ?? NO_MODEL,
+    });
+  }
 
   clear(): void {
     this.entries.clear();
@@ -68,25 +81,19 @@ export class FieldMetadataCache {
 
   /** Fields and name search of `model` as `uid` sees them; null when Odoo has no such model. */
   async describe(uid: number, model: string): Promise<ModelDescription | null> {
-    const cached = this.entries.get(`${uid}:${model}`);
-    if (cached && cached.expires > Date.now()) return cached.description;
-    const [description] = await this.fetch(uid, [model]);
-    return description ?? null;
+    const cached = await this.entries.fetch(`${uid}:${model}`, { context: { uid, model } });
+    return cached === undefined || 'missing' in cached ? null : cached;
   }
 
-  private async fetch(uid: number, models: string[]): Promise<Array<ModelDescription | null>> {
+  private async fetch(uid: number, model: string): Promise<ModelDescription | null> {
     const { results } = await this.bridge.run({
       uid,
       context: {},
       atomic: false,
       readonly: true,
-      operations: models.map((model) => ({ model, method: 'rest_gateway_fields_get', kwargs: { attributes: ATTRIBUTES } })),
+      operations: [{ model, method: 'rest_gateway_fields_get', kwargs: { attributes: ATTRIBUTES } }],
     });
-    return models.map((model, i) => {
-      const item = results[i] as { result?: unknown; error?: unknown } | undefined;
-      const description = toDescription(item?.result);
-      this.entries.set(`${uid}:${model}`, { description, expires: Date.now() + this.ttlMs });
-      return description;
-    });
+    const item = results[0] as { result?: unknown; error?: unknown } | undefined;
+    return toDescription(item?.result);
   }
 }

@@ -1,23 +1,15 @@
 /**
  * Standard Webhooks signatures (https://www.standardwebhooks.com/, "Signature
- * scheme"): `v1,<base64 HMAC-SHA256 of "<msg id>.<timestamp>.<body>">` keyed
- * with the base64-decoded part of a `whsec_` secret; several signatures are
- * space-separated (a secret rotation's grace period sends both).
+ * scheme"), made by the scheme's own `standardwebhooks` package (the one
+ * receivers verify with): `v1,<base64 HMAC-SHA256 of "<msg id>.<timestamp>.<body>">`
+ * keyed with the base64-decoded part of a `whsec_` secret; several
+ * signatures are space-separated (a secret rotation's grace period sends both).
  */
-import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 
-const SECRET_PREFIX = 'whsec_';
-
-/** The HMAC key of a `whsec_<base64>` secret (a secret without the prefix is taken as base64 too). */
-export function secretKey(secret: string): Buffer {
-  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
-  return Buffer.from(encoded, 'base64');
-}
-
-/** One `v1,<signature>` for one secret. */
+/** One `v1,<signature>` for one secret; `timestamp` in Unix seconds. */
 export function signWith(secret: string, messageId: string, timestamp: number, body: string): string {
-  const mac = createHmac('sha256', secretKey(secret)).update(`${messageId}.${timestamp}.${body}`).digest('base64');
-  return `v1,${mac}`;
+  return new Webhook(secret).sign(messageId, new Date(timestamp * 1000), body);
 }
 
 /** The `webhook-signature` header value: one signature per secret, in the order given. */
