@@ -35,7 +35,7 @@ export function createApp(services: Services, limiter: RateLimiter = defaultRate
   // routes that do not authenticate (log in, password reset, OAuth token) count against the client address first
   const router = buildRouter(
     services,
-    [authenticate(services), rateLimitPrincipalMiddleware(limiter, services.config), odooContextMiddleware(services.config), idempotencyMiddleware(services.db, services.log)],
+    [authenticate(services), rateLimitPrincipalMiddleware(limiter, services.config), odooContextMiddleware(services.config), idempotencyMiddleware(services.db, services.log, services.settings.odooTimeoutMs)],
     [anonymousRateLimitMiddleware()],
   );
   app.use(requestIdMiddleware());

@@ -54,6 +54,7 @@ export const ERROR_CODES = [
   'idempotency_in_progress',
   'cursor_expired',
   'payload_too_large',
+  'response_too_large',
   'unsupported_media_type',
   'validation_error',
   'rate_limited',

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     odooDb: settings.odooDb,
     connections: settings.odooPoolSize,
     timeoutMs: settings.odooTimeoutMs,
+    responseLimit: settings.bridgeResponseLimit,
     secret: { get: async () => secret ?? refreshSecret(), refresh: refreshSecret },
   });
   const fieldMetadata = new FieldMetadataCache(bridge);

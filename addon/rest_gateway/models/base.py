@@ -85,20 +85,39 @@ class Base(models.AbstractModel):
             else:
                 co_ids.update(value)
         co_model = self.env[field.comodel_name]
-        visible = co_model.search_fetch(
-            [("id", "in", list(co_ids))] + list(spec.get("domain") or []),
-            co_model._rest_gateway_fields(spec),
-            order=spec.get("order") or None,
-        )
-        by_id = {vals["id"]: vals for vals in visible.rest_gateway_read(spec, depth + 1)}
+        domain = [("id", "in", list(co_ids))] + list(spec.get("domain") or [])
+        order = spec.get("order") or None
         if many2one:
+            visible = co_model.search_fetch(domain, co_model._rest_gateway_fields(spec), order=order)
+            by_id = {vals["id"]: vals for vals in visible.rest_gateway_read(spec, depth + 1)}
             for values in values_list:
                 value = values[field_name]
                 if value and value[0] in by_id:
                     values[field_name] = by_id[value[0]]
             return
-        rank = {id_: index for index, id_ in enumerate(visible.ids)}
-        limit = spec.get("limit")
+        kept = self._rest_gateway_x2many_page(values_list, field_name, co_model, domain, order, spec.get("limit"))
+        visible = co_model.browse(OrderedSet(id_ for ids in kept for id_ in ids))
+        by_id = {vals["id"]: vals for vals in visible.rest_gateway_read(spec, depth + 1)}
+        for values, ids in zip(values_list, kept):
+            values[field_name] = [by_id[id_] for id_ in ids if id_ in by_id]
+
+    @api.model
+    def _rest_gateway_x2many_page(self, values_list, field_name, co_model, domain, order, limit):
+        """The related ids each parent lists, filtered, ordered and cut to ``limit``.
+
+        Filter, order and limit run in the ORM's query, ids only: with one
+        parent (a record read), the query itself is limited; with a page of
+        parents, one ids-only query orders and filters all their related
+        ids, and only each parent's first ``limit`` are then read. Either
+        way the records read, and expanded further, are at most ``limit``
+        per parent (docs/decisions.md D-S45).
+        """
+        if len(values_list) == 1:
+            ids = co_model.search(domain, order=order, limit=limit).ids
+            return [ids]
+        rank = {id_: index for index, id_ in enumerate(co_model.search(domain, order=order).ids)}
+        kept = []
         for values in values_list:
-            kept = sorted((id_ for id_ in values[field_name] if id_ in by_id), key=rank.__getitem__)
-            values[field_name] = [by_id[id_] for id_ in (kept if limit is None else kept[:limit])]
+            ids = sorted((id_ for id_ in values[field_name] if id_ in rank), key=rank.__getitem__)
+            kept.append(ids if limit is None else ids[:limit])
+        return kept

@@ -9,6 +9,8 @@ The contract is docs/bridge-protocol.md.
 """
 
 import inspect
+import json
+import re
 import secrets
 import time
 
@@ -19,6 +21,7 @@ from odoo import _, api, models
 from odoo.exceptions import AccessError, MissingError
 from odoo.fields import Domain
 from odoo.service.model import get_public_method
+from odoo.tools import json_default
 
 from ..controllers.bridge_errors import BridgeError, error_body
 
@@ -33,7 +36,9 @@ SECRET_BYTES = 48
 
 READ = "read"
 WRITE = "write"
-REQUEST_KEYS = frozenset({"uid", "context", "atomic", "operations"})
+REQUEST_KEYS = frozenset({"uid", "context", "atomic", "operations", "idempotency"})
+IDEMPOTENCY_KEYS = frozenset({"id", "attempt", "digest", "call_digest"})
+DIGEST_RE = re.compile(r"^[0-9a-f]{64}$")
 OPERATION_KEYS = frozenset({"model", "method", "ids", "args", "kwargs", "guard", "read", "group"})
 CONTEXT_TYPES = {
     "lang": str,
@@ -186,13 +191,70 @@ class RestGatewayBridge(models.AbstractModel):
         :return: ``{"results": [...]}`` or ``{"error": {...}}``, ready for JSON
         """
         try:
-            request = self._parse_request(payload)
+            request = self._parse_request(payload, readonly)
             env = self._prepare_env(request["uid"], request["context"])
+            if request["idempotency"]:
+                self._lock_idempotency_claim(request["idempotency"])
+        except psycopg2.errors.SerializationFailure:
+            raise  # a retry took the claim over since our snapshot: Odoo retries, then refuses
         except Exception as exc:  # noqa: BLE001 - mapped by bridge_errors (BridgeError mostly)
             return {"error": error_body(self.env, exc)}
         if request["atomic"]:
-            return self._run_atomic(env, request["operations"], readonly)
-        return self._run_each(env, request["operations"], readonly)
+            body = self._run_atomic(env, request["operations"], readonly)
+        else:
+            body = self._run_each(env, request["operations"], readonly)
+        if request["idempotency"] and "results" in body:
+            self._record_idempotency_result(request["idempotency"], body)
+        return body
+
+    # ------------------------------------------------------------------
+    # Idempotency (docs/decisions.md D-S40)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _lock_idempotency_claim(self, claim):
+        """Lock the sidecar's idempotency claim for this transaction, or refuse.
+
+        The row lock, held until commit, tells the sidecar that a write of
+        the claim is running (a retry then answers "in progress"); the
+        ``attempt`` fences a write that arrives after a retry took the claim
+        over (its lease expired): it finds no matching row and does not run.
+        Raw SQL: the row is the gateway's bookkeeping, not the user's data,
+        and the acting user cannot read the table.
+        """
+        self.env.cr.execute(
+            """
+            SELECT state FROM rest_gateway_idempotency
+             WHERE id = %s AND attempt = %s AND request_digest = %s
+               FOR UPDATE
+            """,
+            [claim["id"], claim["attempt"], claim["digest"]],
+        )
+        row = self.env.cr.fetchone()
+        if row is None or row[0] != "in_progress":
+            raise BridgeError(
+                "idempotency",
+                _("This attempt no longer holds its Idempotency-Key (a retry took it over, "
+                  "or its outcome is already known); nothing was run."),
+            )
+
+    @api.model
+    def _record_idempotency_result(self, claim, body):
+        """Record the bridge answer on the claim, in the write's transaction.
+
+        Only answers with ``results`` are recorded: an atomic error rolled
+        everything back, so the claim stays open for the request to go on
+        (a retry of the call, a batch run again unmerged).
+        """
+        self.env.cr.execute(
+            """
+            UPDATE rest_gateway_idempotency
+               SET state = 'committed', bridge_result = %s, call_digest = %s
+             WHERE id = %s AND attempt = %s
+            """,
+            [json.dumps(body, ensure_ascii=False, default=json_default), claim["call_digest"],
+             claim["id"], claim["attempt"]],
+        )
 
     def _run_atomic(self, env, operations, readonly):
         """All operations in one savepoint: the first failure rolls all back."""
@@ -393,7 +455,7 @@ class RestGatewayBridge(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _parse_request(self, payload):
+    def _parse_request(self, payload, readonly=False):
         """Check the body's shape; return it with defaults filled in.
 
         Raise :class:`BridgeError` ``bad_request`` naming the first problem.
@@ -418,7 +480,25 @@ class RestGatewayBridge(models.AbstractModel):
             "context": self._parse_context(payload.get("context")),
             "atomic": atomic,
             "operations": [self._parse_operation(index, op) for index, op in enumerate(operations)],
+            "idempotency": self._parse_idempotency(payload.get("idempotency"), readonly),
         }
+
+    @api.model
+    def _parse_idempotency(self, claim, readonly):
+        """``idempotency``: ``{"id", "attempt", "digest", "call_digest"}`` of
+        the sidecar's claim; ``None`` when absent. Writes only."""
+        if claim is None:
+            return None
+        if readonly:
+            raise _bad_request(_("idempotency is for the read/write route."))
+        if (not isinstance(claim, dict) or set(claim) != IDEMPOTENCY_KEYS
+                or not _is_int(claim["id"]) or not _is_int(claim["attempt"])
+                or not all(isinstance(claim[key], str) and DIGEST_RE.match(claim[key])
+                           for key in ("digest", "call_digest"))):
+            raise _bad_request(
+                _("idempotency must be {\"id\", \"attempt\": integers, \"digest\", \"call_digest\": SHA-256 hex}.")
+            )
+        return claim
 
     @api.model
     def _parse_context(self, context):

@@ -3,6 +3,7 @@ from . import test_backend_ui
 from . import test_bridge_dispatch
 from . import test_bridge_guard
 from . import test_bridge_related
+from . import test_bridge_idempotency
 from . import test_bridge_http
 from . import test_bridge_nonce
 from . import test_bridge_secret
@@ -17,6 +18,7 @@ from . import test_rest_gateway_key_scope
 from . import test_rest_gateway_model
 from . import test_rest_gateway_read
 from . import test_rest_gateway_field_policy
+from . import test_rest_gateway_read_limit
 from . import test_rest_gateway_request_log
 from . import test_rest_gateway_upsert
 from . import test_views

@@ -5,7 +5,8 @@ import type { Db } from '../db/knex.js';
 /**
  * Versions of rest_gateway this sidecar speaks: 19.0.1.x from 19.0.1.2 on
  * (the scopes' `restrict_fields` column, docs/decisions.md D-S34; the v2
- * bridge signature, with nonces, docs/bridge-protocol.md).
+ * bridge signature, with nonces, docs/bridge-protocol.md; the bridge takes
+ * the Idempotency-Key claim of a write, D-S40).
  */
 export const SUPPORTED_ADDON_VERSION = /^19\.0\.1\.([2-9]|[1-9]\d+)(\.\d+)?$/;
 

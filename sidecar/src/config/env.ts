@@ -2,6 +2,7 @@
  * Sidecar settings, read once from the environment and validated, so a
  * wrong deployment fails at start with a message naming the variable.
  */
+import bytes from 'bytes';
 import { z } from 'zod';
 import { parseAddressList, type AddressMatcher } from '../auth/address-match.js';
 
@@ -18,6 +19,10 @@ const schema = z.object({
   ODOO_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
   BODY_LIMIT: z.string().default('1mb'),
+  BRIDGE_RESPONSE_LIMIT: z
+    .string()
+    .default('32mb')
+    .refine((value) => (bytes.parse(value) ?? 0) > 0, 'must be a size such as 32mb or 500kb'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(1_000),
@@ -36,6 +41,8 @@ export interface Settings {
   odooTimeoutMs: number;
   databasePoolSize: number;
   bodyLimit: string;
+  /** Bytes of one bridge answer the sidecar reads at most (past it: 422 response_too_large). */
+  bridgeResponseLimit: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   shutdownTimeoutMs: number;
   /** On SIGTERM, keep serving (with Connection: close) this long before closing the listener. */
@@ -72,6 +79,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     odooTimeoutMs: v.ODOO_TIMEOUT_MS,
     databasePoolSize: v.DATABASE_POOL_SIZE,
     bodyLimit: v.BODY_LIMIT,
+    bridgeResponseLimit: bytes.parse(v.BRIDGE_RESPONSE_LIMIT) as number,
     logLevel: v.LOG_LEVEL,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     shutdownDrainMs: v.SHUTDOWN_DRAIN_MS,

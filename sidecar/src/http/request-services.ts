@@ -10,6 +10,7 @@ import { requireGrant } from '../policy/authorize.js';
 import { effectiveGrant } from '../policy/effective-rules.js';
 import type { ModelContextResolver, Principal } from '../policy/types.js';
 import type { CompiledOperation } from '../query/compile-read.js';
+import { runIdempotentCall } from './idempotent-call.js';
 import type { ApiContext, Services } from './types.js';
 
 export function requirePrincipal(ctx: ApiContext): Principal {
@@ -54,7 +55,7 @@ export async function runOperations(
   const started = performance.now();
   let response: BridgeResponse;
   try {
-    response = await services.bridge.run(call);
+    response = await runIdempotentCall(ctx.state.idempotency, call, (sent) => services.bridge.run(sent));
   } finally {
     ctx.state.odooMs += performance.now() - started;
   }

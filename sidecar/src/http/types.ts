@@ -15,6 +15,7 @@ import type { BridgeContext } from '../odoo/bridge-types.js';
 import type { AuthServices } from '../auth/types.js';
 import type { RateLimitDecision } from '../ratelimit/fixed-window.js';
 import type { RequestLogWriter } from '../requestlog/writer.js';
+import type { IdempotencyState } from './idempotent-call.js';
 
 export interface Services {
   settings: Settings;
@@ -48,6 +49,8 @@ export interface ApiState {
   identified?: { authKind: 'session' | 'oauth'; userId: number; clientId: number | null };
   /** ratelimit/middleware.ts: the count behind the rate-limit headers. */
   rateLimit?: RateLimitDecision;
+  /** http/idempotency.ts: the Idempotency-Key claim a write runs under (http/idempotent-call.ts). */
+  idempotency?: IdempotencyState;
   /**
    * ratelimit/middleware.ts: counts this request against its client address
    * (once; later calls do nothing) and throws 429 past the anonymous limit.

@@ -2,15 +2,24 @@
  * Runs bridge calls against Odoo over a keep-alive connection pool sized to
  * Odoo's workers. One call = one HTTP request = one Odoo transaction.
  */
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { signBridgeRequest } from './signature.js';
-import { BRIDGE_ERROR_KINDS, BridgeError, BridgeUnavailableError, type BridgeCall, type BridgeErrorKind } from './bridge-types.js';
+import {
+  BRIDGE_ERROR_KINDS,
+  BridgeError,
+  BridgeResponseTooLargeError,
+  BridgeUnavailableError,
+  type BridgeCall,
+  type BridgeErrorKind,
+} from './bridge-types.js';
 
 export interface BridgeClientOptions {
   odooUrl: string;
   odooDb: string;
   connections: number;
   timeoutMs: number;
+  /** Bytes of an answer read at most; past it the answer is dropped (BridgeResponseTooLargeError). */
+  responseLimit: number;
   /** Current signing secret; `refresh` re-reads it after a signature refusal (rotation). */
   secret: { get(): Promise<string>; refresh(): Promise<string> };
 }
@@ -46,6 +55,7 @@ export class BridgeClient {
       context: call.context,
       atomic: call.atomic ?? true,
       operations: call.operations,
+      ...(call.idempotency ? { idempotency: call.idempotency } : {}),
     });
     const route = `/rest_gateway/bridge${call.readonly ? '/ro' : ''}`;
     let secret = await this.options.secret.get();
@@ -57,6 +67,7 @@ export class BridgeClient {
           secret = await this.options.secret.refresh();
           continue;
         }
+        if (error instanceof BridgeResponseTooLargeError && !call.readonly) throw new BridgeResponseTooLargeError(error.limit, true);
         throw error;
       }
     }
@@ -107,8 +118,9 @@ export class BridgeClient {
         },
       });
       statusCode = response.statusCode;
-      text = await response.body.text();
+      text = await this.readBody(response);
     } catch (error) {
+      if (error instanceof BridgeResponseTooLargeError) throw error;
       throw new BridgeUnavailableError(`Odoo is unreachable: ${(error as Error).message}`, { cause: error });
     }
     try {
@@ -116,6 +128,31 @@ export class BridgeClient {
     } catch {
       throw new BridgeUnavailableError(`Odoo answered HTTP ${statusCode} without the bridge's JSON`);
     }
+  }
+
+  /**
+   * The answer's text, read up to `responseLimit` bytes: past it (or when
+   * Content-Length announces more) the connection is dropped instead of
+   * buffering an answer of any size.
+   */
+  private async readBody(response: Dispatcher.ResponseData): Promise<string> {
+    const limit = this.options.responseLimit;
+    const announced = Number(response.headers['content-length']);
+    const tooLarge = (): never => {
+      // destroying emits an abort error on the stream: keep it from becoming an uncaught one
+      response.body.on('error', () => undefined);
+      response.body.destroy();
+      throw new BridgeResponseTooLargeError(limit);
+    };
+    if (Number.isFinite(announced) && announced > limit) tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) tooLarge();
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
   }
 
   private async post(route: string, body: string, secret: string): Promise<BridgeResponse> {

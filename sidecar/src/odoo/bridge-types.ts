@@ -30,6 +30,18 @@ export interface BridgeCall {
   atomic?: boolean;
   /** Every operation only reads: use the read-only route. */
   readonly: boolean;
+  /** The Idempotency-Key claim the write runs under: Odoo locks it and records the answer in the write's transaction. */
+  idempotency?: BridgeIdempotency;
+}
+
+/** An idempotency claim as the bridge takes it (docs/bridge-protocol.md "Idempotency"). */
+export interface BridgeIdempotency {
+  id: number;
+  attempt: number;
+  /** The request digest the claim was made for. */
+  digest: string;
+  /** SHA-256 of the operations, recorded with the answer. */
+  call_digest: string;
 }
 
 export const BRIDGE_ERROR_KINDS = [
@@ -46,6 +58,7 @@ export const BRIDGE_ERROR_KINDS = [
   'bad_request',
   'user_invalid',
   'signature',
+  'idempotency',
   'internal',
 ] as const;
 
@@ -67,5 +80,17 @@ export class BridgeUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'BridgeUnavailableError';
+  }
+}
+
+/** Odoo's answer is larger than BRIDGE_RESPONSE_LIMIT: the sidecar stopped reading it. */
+export class BridgeResponseTooLargeError extends Error {
+  /** `write`: the call could write, so its changes may have been applied. */
+  constructor(
+    readonly limit: number,
+    readonly write = false,
+  ) {
+    super(`Odoo's answer exceeds the bridge response limit of ${limit} bytes`);
+    this.name = 'BridgeResponseTooLargeError';
   }
 }

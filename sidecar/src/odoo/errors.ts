@@ -1,6 +1,6 @@
 /** One mapping table: bridge error kind → HTTP problem (docs/bridge-protocol.md). */
 import { ApiError } from '../errors.js';
-import { BridgeError, BridgeUnavailableError, type BridgeErrorKind } from './bridge-types.js';
+import { BridgeError, BridgeResponseTooLargeError, BridgeUnavailableError, type BridgeErrorKind } from './bridge-types.js';
 
 const BY_KIND: Record<BridgeErrorKind, (message: string) => ApiError> = {
   access: (m) => new ApiError(403, 'forbidden', m),
@@ -15,6 +15,8 @@ const BY_KIND: Record<BridgeErrorKind, (message: string) => ApiError> = {
   integrity: (m) => new ApiError(422, 'validation_error', m),
   concurrency: (m) => new ApiError(409, 'conflict', m),
   bad_request: (m) => new ApiError(400, 'bad_request', m),
+  // this attempt lost its Idempotency-Key claim to a retry: the retry runs it
+  idempotency: (m) => new ApiError(409, 'idempotency_in_progress', m, { headers: { 'Retry-After': '1' } }),
   user_invalid: () => new ApiError(401, 'invalid_token', 'The credential\'s user is inactive or does not exist.', {
     headers: { 'WWW-Authenticate': 'Bearer realm="api", error="invalid_token"' },
   }),
@@ -28,6 +30,12 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof BridgeError) {
     const mapped = BY_KIND[error.kind](error.message);
     return new ApiError(mapped.status, mapped.code, mapped.detail, { errors: mapped.errors, headers: mapped.headers, cause: error });
+  }
+  if (error instanceof BridgeResponseTooLargeError) {
+    const detail = error.write
+      ? 'Odoo ran the request, but its answer is too large to read: the changes may have been applied. Ask for fewer fields back (fields=), or send smaller batches.'
+      : 'The answer to this request is too large; narrow the query: fewer fields, a smaller limit, fewer or smaller expansions.';
+    return new ApiError(422, 'response_too_large', detail, { cause: error });
   }
   if (error instanceof BridgeUnavailableError) {
     return new ApiError(503, 'odoo_unavailable', 'Odoo is not reachable right now; try again shortly.', {

@@ -24,7 +24,7 @@ export interface ExpandNode {
   fields: string[];
   domain: Domain;
   order: string | null;
-  /** Per parent record, x2many only. */
+  /** Per parent record: always set for an x2many (default page size), null for a many2one. */
   limit: number | null;
   children: Map<string, ExpandNode>;
 }
@@ -62,6 +62,23 @@ function listPaths(raw: string): Set<string> {
   return paths;
 }
 
+/**
+ * Records an expanded x2many lists per parent: `expand[path][limit]`, by
+ * default the related model's default page size, at most its maximum
+ * (D-S45), so that expansion work is bounded like a page.
+ */
+function x2manyLimit(path: string, param: string, raw: string | undefined, context: ModelContext): number {
+  const { defaultPageSize, maxPageSize, model } = context.grant;
+  if (raw === undefined) return defaultPageSize;
+  const limit = parseNonNegativeInt(param, raw, 1);
+  if (limit > maxPageSize) {
+    throw errors.badRequest('page_size_exceeded', `${param} may be at most ${maxPageSize} for "${path}" (${model}).`, {
+      errors: [{ field: param, message: `at most ${maxPageSize}` }],
+    });
+  }
+  return limit;
+}
+
 async function buildNode(
   parent: ModelContext,
   path: string,
@@ -83,9 +100,8 @@ async function buildNode(
   const param = (name: string): string => `expand[${path}][${name}]`;
   const rawFields = options.get('fields');
   const rawLimit = options.get('limit');
-  const limit = rawLimit === undefined ? null : parseNonNegativeInt(param('limit'), rawLimit, 1);
-  if (limit !== null && limit > context.grant.maxPageSize) bad(param('limit'), `may be at most ${context.grant.maxPageSize}.`);
-  if (limit !== null && meta.type === 'many2one') bad(param('limit'), `"${path}" is a many2one: it has no limit.`);
+  if (rawLimit !== undefined && meta.type === 'many2one') bad(param('limit'), `"${path}" is a many2one: it has no limit.`);
+  const limit = meta.type === 'many2one' ? null : x2manyLimit(path, param('limit'), rawLimit, context);
   const filter = await parseFilter(options.get('filter'), context, resolve);
   return {
     context,

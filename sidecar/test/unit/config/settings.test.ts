@@ -31,7 +31,7 @@ describe('addon version handshake', () => {
     assert.ok(isSupportedAddonVersion('19.0.1.2.0'));
     assert.ok(isSupportedAddonVersion('19.0.1.3'));
     assert.ok(isSupportedAddonVersion('19.0.1.12.0'));
-    assert.ok(!isSupportedAddonVersion('19.0.1.1.0'), 'before restrict_fields and the v2 signature');
+    assert.ok(!isSupportedAddonVersion('19.0.1.1.0'), 'before restrict_fields, the v2 signature and idempotency claims');
     assert.ok(!isSupportedAddonVersion('19.0.1.0.0'));
     assert.ok(!isSupportedAddonVersion('19.0.2.0.0'));
     assert.ok(!isSupportedAddonVersion('18.0.1.0.0'));

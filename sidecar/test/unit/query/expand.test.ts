@@ -34,6 +34,24 @@ describe('parseExpand', () => {
     assert.equal(spec.expand?.child_ids?.order, 'name desc');
     assert.deepEqual(spec.expand?.child_ids?.expand?.country_id?.domain, [['code', '!=', 'XX'], ['code', '=', 'BE']]);
   });
+  it('gives every expanded x2many a limit: the related model\'s default page size, at most its maximum', async () => {
+    const tree = await parseExpand({ expand: 'child_ids,country_id' }, partner, resolve);
+    const spec = buildReadSpec(['name'], tree);
+    assert.equal(spec.expand?.child_ids?.limit, partner.grant.defaultPageSize, 'a default, not every child');
+    assert.equal(spec.expand?.country_id?.limit, null, 'a many2one has none');
+    const max = await parseExpand({ expand: 'child_ids', 'expand[child_ids][limit]': String(partner.grant.maxPageSize) }, partner, resolve);
+    assert.equal(buildReadSpec(['name'], max).expand?.child_ids?.limit, partner.grant.maxPageSize);
+    try {
+      await parseExpand({ expand: 'child_ids', 'expand[child_ids][limit]': String(partner.grant.maxPageSize + 1) }, partner, resolve);
+      assert.fail('expected an error');
+    } catch (error) {
+      assert.ok(error instanceof ApiError);
+      assert.equal(error.status, 400);
+      assert.equal(error.code, 'page_size_exceeded');
+      assert.match(error.detail, /child_ids/);
+      assert.equal(error.errors[0]?.field, 'expand[child_ids][limit]');
+    }
+  });
   it('refuses depth above four, unknown and forbidden relations, bad options', async () => {
     assert.deepEqual(await failure({ expand: 'child_ids.child_ids.child_ids.child_ids.child_ids' }), [400, 'expand_too_deep']);
     assert.deepEqual(await failure({ expand: 'nope' }), [400, 'unknown_field']);
