@@ -4,6 +4,7 @@
  * SIGTERM/SIGINT (stop accepting, finish in-flight requests, close pools).
  */
 import { createServer } from 'node:http';
+import { handleClientError } from './http/client-error.js';
 import { createApp } from './app.js';
 import { createAuthServices } from './auth/auth-services.js';
 import { readSettings, SettingsError } from './config/env.js';
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
   // Room for long filters in the query string (the filter itself is capped at 32,000 characters).
   const server = createServer({ maxHeaderSize: 64 * 1024 }, app.callback());
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', handleClientError);
   await new Promise<void>((resolve) => server.listen(settings.port, settings.host, resolve));
   const address = server.address();
   log.info('listening', { host: settings.host, port: typeof address === 'object' && address ? address.port : settings.port });

@@ -9,6 +9,8 @@
  * may read (D-S4).
  */
 import { errors } from '../errors.js';
+import { InvalidValue } from '../payload/issues.js';
+import { parseDate, parseDateTime } from '../payload/temporal.js';
 import { checkFieldPathSteps, type PathStep } from '../policy/field-check.js';
 import { checkNameSearch } from '../policy/name-search.js';
 import type { Domain, DomainTerm, FieldMeta, ModelContext, ModelContextResolver } from '../policy/types.js';
@@ -53,7 +55,29 @@ export function parseDomainJson(text: string): unknown {
 function checkTyped(meta: FieldMeta, op: string, value: unknown, path: string): Scalar {
   const scalar = checkScalar(value);
   checkValueType(meta, op, scalar, path);
-  return scalar;
+  return typeof scalar === 'string' && !LIKE_OPERATORS.has(op) ? temporalValue(meta, scalar, path) : scalar;
+}
+
+const ODOO_DATETIME = /^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2})?$/;
+
+/**
+ * A date or datetime compared with text must be one: checked here and
+ * named, rather than left to fail in Odoo. Datetimes take Odoo's own UTC
+ * form (`2024-05-01 09:30:00`, or a day) or ISO 8601 with a zone, made UTC.
+ */
+function temporalValue(meta: FieldMeta, value: string, path: string): string {
+  if (meta.type !== 'date' && meta.type !== 'datetime') return value;
+  try {
+    if (meta.type === 'date') return parseDate(value);
+    if (ODOO_DATETIME.test(value)) {
+      parseDate(value.slice(0, 10));
+      return value;
+    }
+    return parseDateTime(value);
+  } catch (error) {
+    if (!(error instanceof InvalidValue)) throw error;
+    return invalid(`"${path}" is a ${meta.type} field: ${error.message}.`, `expected a ${meta.type} for ${path}`);
+  }
 }
 
 function checkScalar(value: unknown): Scalar {

@@ -7,6 +7,7 @@
  * never exception text, and nothing changed.
  */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { request } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
@@ -160,6 +161,29 @@ describe('hostile input at the edge', () => {
     assert.match(String(record.headers.allow), /GET/);
     assert.match(String(record.headers.allow), /DELETE/);
     assertProblem(await raw('TRACE', '/no/such/route/here/at/all'), 404, 'not_found', 'TRACE on no route');
+  });
+
+  it("answers problem+json to what Node's HTTP parser refuses (an unknown method, a malformed request line)", async () => {
+    const url = new URL(stack.api_url);
+    const send = (text: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(Number(url.port), url.hostname, () => socket.end(text));
+        let answer = '';
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    for (const [request, status, code] of [
+      [`FOO ${url.pathname}/res.partner HTTP/1.1\r\nHost: x\r\n\r\n`, 405, 'method_not_allowed'],
+      ['GET /api/v1/res.partner HTTP/9.9 junk\r\n\r\n', 400, 'bad_request'],
+    ] as const) {
+      const answer = await send(request);
+      assert.match(answer, new RegExp(`^HTTP/1.1 ${status} `), answer);
+      assert.match(answer, /content-type: application\/problem\+json/i);
+      const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+      assert.equal(body.code, code);
+      assert.equal(body.status, status);
+    }
   });
 
   it('answers 415 to an unknown Content-Encoding and 400 to a body that does not decode', async () => {

@@ -79,6 +79,20 @@ describe('parseFilter', () => {
     await assert.rejects(parseFilter('[["display_name","ilike","x"]]', extended, resolve), (e: unknown) => e instanceof ApiError && e.status === 403);
   });
 
+  it('checks dates and datetimes compared with text, making ISO datetimes UTC', async () => {
+    assert.deepEqual(await parseFilter('[["date",">=","2024-02-29"],["create_date","<","2024-05-01 09:30:00"],["create_date",">","2024-05-01"]]', partner, resolve), [
+      ['date', '>=', '2024-02-29'],
+      ['create_date', '<', '2024-05-01 09:30:00'],
+      ['create_date', '>', '2024-05-01'],
+    ]);
+    assert.deepEqual(await parseFilter('[["create_date",">","2024-05-01T09:30:00+02:00"]]', partner, resolve), [['create_date', '>', '2024-05-01 07:30:00']]);
+    for (const bad of ['99999-01-01', '2023-02-29', 'yesterday', '2024-05-01T09:30:00']) {
+      await rejects(JSON.stringify([['create_date', '>', bad]]), 400, 'invalid_filter');
+    }
+    await rejects('[["date","=","2024-13-01"]]', 400, 'invalid_filter');
+    assert.deepEqual(await parseFilter('[["date","=",null]]', partner, resolve), [['date', '=', false]]);
+  });
+
   it('takes only record ids in child_of and parent_of', async () => {
     assert.deepEqual(await parseFilter('[["child_ids","child_of",[3,4]]]', partner, resolve), [['child_ids', 'child_of', [3, 4]]]);
     await rejects('[["child_ids","child_of","Acme"]]', 400, 'invalid_filter');
