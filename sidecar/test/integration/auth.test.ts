@@ -1,6 +1,7 @@
 /** Bearer API key authentication: every refusal, and configuration changes taking effect at once. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sql } from './support/auth.js';
 import { createKey } from './support/fixtures.js';
 import { admin, api, eventually, stack } from './support/stack.js';
 
@@ -26,10 +27,15 @@ describe('Bearer API keys', () => {
   });
 
   it('refuses an expired key', async () => {
-    // The addon refuses an expiry in the past, so let a near one pass.
-    const soon = new Date(Date.now() + 2_000).toISOString().slice(0, 19).replace('T', ' ');
-    const { key } = await createKey({ userId: 2, scopes: [{ model: 'res.partner' }], values: { expires_at: soon } });
-    const r = await eventually(() => api('/models', { key }), (x) => x.status === 401, 6_000);
+    // The addon refuses an expiry in the past: make the key with a later one, let the sidecar
+    // load it, then move the expiry back in the database (a loaded machine may take seconds to
+    // create a key, so a near expiry could already be past when Odoo checks it).
+    const later = new Date(Date.now() + 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+    const { id, key } = await createKey({ userId: 2, scopes: [{ model: 'res.partner' }], values: { expires_at: later } });
+    await eventually(() => api('/models', { key }), (x) => x.status === 200);
+    await sql("UPDATE rest_gateway_key SET expires_at = now() AT TIME ZONE 'UTC' - interval '1 second' WHERE id = $1", [id]);
+    await sql("SELECT pg_notify('rest_gateway_config', 'rest.gateway.key')");
+    const r = await eventually(() => api('/models', { key }), (x) => x.status === 401, 10_000);
     assertChallenge(r, 'invalid_token');
     assert.match(r.body.detail, /expired/);
   });
