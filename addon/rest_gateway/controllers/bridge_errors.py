@@ -31,6 +31,17 @@ INTERNAL_MESSAGE = "An internal error occurred; the details are in the Odoo serv
 # PostgreSQL's own text names columns and values: it stays in the log
 DATA_ERROR_MESSAGE = "A value is malformed or out of range for the database."
 CONCURRENCY_MESSAGE = "A concurrent transaction changed or locked the same data; try again."
+ACCESS_MESSAGE = "Odoo's access rights or record rules refuse this operation to the credential's user."
+
+
+class GatewayAccessError(AccessError):
+    """A refusal the addon itself words (its message is safe to show).
+
+    Odoo's own AccessError of an access right or a record rule names the
+    user and, for technical users, the records refused and their
+    companies: its text stays in the log and the client gets
+    :data:`ACCESS_MESSAGE` (docs/decisions.md D-S9).
+    """
 
 
 class BridgeError(Exception):
@@ -92,6 +103,9 @@ def error_message(env, exc, kind):
         return CONCURRENCY_MESSAGE
     if isinstance(exc, psycopg2.IntegrityError):
         return _integrity_message(env, exc)
+    if isinstance(exc, AccessError) and not isinstance(exc, GatewayAccessError):
+        _logger.info("REST Gateway bridge: access refused: %s", exc)
+        return ACCESS_MESSAGE
     if isinstance(exc, psycopg2.DataError):
         _logger.info("REST Gateway bridge: the database refused a value: %s", exc)
         return DATA_ERROR_MESSAGE

@@ -10,6 +10,8 @@ state: a user removed from a group loses that access on their next request.
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from ..controllers.bridge_errors import GatewayAccessError
+
 # groups worth telling an API client about (those that change what it may do)
 ME_GROUPS = (
     "base.group_user",
@@ -80,5 +82,5 @@ class ResUsers(models.Model):
     def rest_gateway_check_manager(self):
         """Raise ``AccessError`` unless the acting user is a REST Gateway Manager."""
         if not self.env.user.has_group("rest_gateway.group_manager"):
-            raise AccessError(_("Only REST Gateway managers may manage credentials through the API."))
+            raise GatewayAccessError(_("Only REST Gateway managers may manage credentials through the API."))
         return True

@@ -23,7 +23,7 @@ from odoo.fields import Domain
 from odoo.service.model import get_public_method
 from odoo.tools import json_default
 
-from ..controllers.bridge_errors import BridgeError, error_body
+from ..controllers.bridge_errors import BridgeError, GatewayAccessError, error_body
 
 SECRET_PARAM = "rest_gateway.bridge_secret"
 PREVIOUS_SECRET_PARAM = "rest_gateway.bridge_secret_previous"
@@ -160,7 +160,7 @@ class RestGatewayBridge(models.AbstractModel):
         its rotation.
         """
         if not (self.env.su or self.env.user.has_group("rest_gateway.group_manager")):
-            raise AccessError(_("Only REST Gateway managers can rotate the bridge secret."))
+            raise GatewayAccessError(_("Only REST Gateway managers can rotate the bridge secret."))
         params = self.env["ir.config_parameter"].sudo()
         if current := params.get_param(SECRET_PARAM):
             params.set_param(PREVIOUS_SECRET_PARAM, current)
@@ -400,7 +400,7 @@ class RestGatewayBridge(models.AbstractModel):
     def _check_not_outside(self, records, matching_ids):
         """Raise ``AccessError`` naming the ``records`` not in ``matching_ids``."""
         if outside := sorted(set(records.ids) - set(matching_ids)):
-            raise AccessError(
+            raise GatewayAccessError(
                 _("The operation would put %(model)s %(ids)s outside the credential's scope.",
                   model=records._name, ids=", ".join(map(str, outside)))
             )

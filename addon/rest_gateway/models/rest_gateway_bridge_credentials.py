@@ -18,6 +18,8 @@ from odoo.exceptions import AccessError
 
 from odoo.orm.domains import STANDARD_CONDITION_OPERATORS
 
+from ..controllers.bridge_errors import GatewayAccessError
+
 from .credential_denylist import is_credential_field, is_credential_model
 
 # the generic record methods of the bridge (rest_gateway_bridge.py); unlink
@@ -50,7 +52,7 @@ class RestGatewayBridge(models.AbstractModel):
     def _check_no_credentials(self, model, method, operation):
         """Raise ``AccessError`` when the operation reaches a credential."""
         if is_credential_model(model._name):
-            raise AccessError(_("%s holds credentials; the REST gateway does not serve it.", model._name))
+            raise GatewayAccessError(_("%s holds credentials; the REST gateway does not serve it.", model._name))
         try:
             bound = inspect.signature(method).bind(model, *operation["args"], **operation["kwargs"])
         except TypeError:
@@ -70,7 +72,7 @@ class RestGatewayBridge(models.AbstractModel):
     def _check_path(self, path):
         for segment in path.split("."):
             if is_credential_field(segment):
-                raise AccessError(
+                raise GatewayAccessError(
                     _("%s is a credential field; the REST gateway never reads, filters on or writes it.", segment)
                 )
 

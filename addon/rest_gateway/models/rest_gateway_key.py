@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..controllers.bridge_errors import GatewayAccessError
+
 from .rest_gateway_credential_mixin import SECRET_PREFIX_LENGTH, split_list
 from .rest_gateway_key_reveal import reveal_action
 
@@ -171,7 +173,7 @@ class RestGatewayKey(models.Model):
         (docs/decisions.md D-S33); their keys keep the defaults."""
         if not names or self.env.su or self.env.user.has_group("rest_gateway.group_manager"):
             return
-        raise AccessError(
+        raise GatewayAccessError(
             _("Only REST Gateway managers may set %(fields)s on an API key.",
               fields=", ".join(self._fields[name].string for name in sorted(names)))
         )

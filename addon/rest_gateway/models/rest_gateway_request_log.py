@@ -14,8 +14,9 @@ here instead (``_forget_references``, docs/decisions.md D-L2).
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import SQL
+
+from ..controllers.bridge_errors import GatewayAccessError
 
 MANAGER_GROUP = "rest_gateway.group_manager"
 
@@ -155,7 +156,7 @@ class RestGatewayRequestLog(models.Model):
         inserts go on meanwhile. The hourly statistics are kept.
         """
         if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(self.env._("Only REST Gateway managers may clear the request logs."))
+            raise GatewayAccessError(self.env._("Only REST Gateway managers may clear the request logs."))
         self.env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(self._table)))
         deleted = self.env.cr.rowcount
         self.invalidate_model()

@@ -21,7 +21,9 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
+
+from ..controllers.bridge_errors import GatewayAccessError
 
 from .rest_gateway_key_reveal import reveal_action
 from .rest_gateway_model import check_domain, domain_to_json
@@ -432,7 +434,7 @@ class RestGatewayWebhook(models.Model):
         """Give a webhook without a secret its first one and show it once."""
         self.ensure_one()
         if self.secret_hint:
-            raise AccessError(_("This webhook already has a secret: rotate it instead."))
+            raise GatewayAccessError(_("This webhook already has a secret: rotate it instead."))
         return self._action_reveal_secret(self._set_new_secret())
 
     def action_open_rotate_secret(self):

@@ -12,7 +12,9 @@ access to the backend model), after these checks.
 import json
 
 from odoo import Command, _, api, models
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import MissingError, ValidationError
+
+from ..controllers.bridge_errors import GatewayAccessError
 
 from .rest_gateway_model import parse_domain_literal
 from .rest_gateway_webhook import (
@@ -115,7 +117,7 @@ class RestGatewayWebhook(models.Model):
         if _is_int(key_id) and key_id > 0:
             key = key.sudo().with_context(active_test=False).browse(key_id).exists()
         if not (key and key.state == "active" and key.allow_webhooks and key.user_id == self.env.user):
-            raise AccessError(_("This API key may not manage webhooks."))
+            raise GatewayAccessError(_("This API key may not manage webhooks."))
         return key
 
     @api.model

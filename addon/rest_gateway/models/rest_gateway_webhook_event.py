@@ -9,7 +9,9 @@ backend only reads them, and sends dead or skipped events again with
 """
 
 from odoo import _, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
+
+from ..controllers.bridge_errors import GatewayAccessError
 
 from .rest_gateway_webhook import EVENT_FLAGS, wake_delivery
 
@@ -99,7 +101,7 @@ class RestGatewayWebhookEvent(models.Model):
     def action_retry(self):
         """Send dead or skipped events again from the first attempt, now."""
         if not (self.env.su or self.env.user.has_group("rest_gateway.group_manager")):
-            raise AccessError(_("Only REST Gateway managers can retry webhook events."))
+            raise GatewayAccessError(_("Only REST Gateway managers can retry webhook events."))
         events = self.filtered(lambda event: event.state in RETRYABLE_STATES)
         if not events:
             raise UserError(_("Only dead or skipped events can be retried."))

@@ -74,6 +74,18 @@ class TestBridgeHttp(RestGatewayHttpCase):
         self.assertEqual(body["error"]["operation"], 0)
         self.assertNotIn("Traceback", body["error"]["message"])
 
+    def test_record_rule_refusal_names_no_record(self):
+        """Odoo's rule message names the refused records (for technical users): it stays in the log."""
+        self.user_a.group_ids |= self.env.ref("base.group_no_one")
+        status, body = self._bridge(
+            [{"model": "res.partner", "method": "read", "ids": [self.partner_b.id], "args": [["name"]]}],
+            uid=self.user_a.id,
+        )
+        self.assertEqual((status, body["error"]["kind"]), (200, "access"))
+        self.assertNotIn("RGW Partner B", body["error"]["message"])
+        self.assertNotIn("RGW Company B", body["error"]["message"])
+        self.assertNotIn(str(self.user_a.id), body["error"]["message"])
+
     def test_missing_error(self):
         missing_id = self.env["res.partner"].search([], order="id desc", limit=1).id + 1000
         status, body = self._bridge(

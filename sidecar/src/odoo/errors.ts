@@ -2,14 +2,13 @@
 import { ApiError } from '../errors.js';
 import { BridgeError, BridgeResponseTooLargeError, BridgeUnavailableError, type BridgeErrorKind } from './bridge-types.js';
 
-// Odoo's AccessError names the records refused (a record rule's message
-// quotes their display names and the user's id) and MissingError the ids
-// and the user: both stay in the log (`cause`), never in the answer (D-S9).
-const ACCESS_DETAIL = "Odoo's access rights or record rules refuse this operation to the credential's user.";
+// Odoo's MissingError names the model, the ids and the user: it stays in
+// the log (`cause`), never in the answer. An access refusal arrives worded
+// by the addon (Odoo's own rule text is replaced there), D-S9.
 const MISSING_DETAIL = 'A record this request names does not exist, or is not visible to this credential.';
 
 const BY_KIND: Record<BridgeErrorKind, (message: string) => ApiError> = {
-  access: () => new ApiError(403, 'forbidden', ACCESS_DETAIL),
+  access: (m) => new ApiError(403, 'forbidden', m),
   missing: () => new ApiError(404, 'record_not_found', MISSING_DETAIL),
   validation: (m) => new ApiError(422, 'validation_error', m),
   user: (m) => new ApiError(422, 'validation_error', m),
