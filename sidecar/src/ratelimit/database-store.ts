@@ -33,11 +33,11 @@ const SYNC_MARGIN_SHARE = 0.1;
 
 /**
  * How many requests before the limit are decided by the database: at least
- * 5 and 10 % of the limit, and twice what other replicas added between this
- * process's last two answers (how far its estimate may lag).
+ * 5 and 10 % of the limit, and twice the most other replicas added between
+ * two of this process's answers in the window (how far its estimate may lag).
  */
 export function syncMargin(limit: number, tally: Tally): number {
-  return Math.max(MIN_SYNC_MARGIN, Math.ceil(limit * SYNC_MARGIN_SHARE), 2 * tally.othersLastSeen);
+  return Math.max(MIN_SYNC_MARGIN, Math.ceil(limit * SYNC_MARGIN_SHARE), 2 * tally.othersMostSeen);
 }
 
 export interface DatabaseCounterStoreOptions {
@@ -78,6 +78,11 @@ export class DatabaseCounterStore implements CounterStore {
       this.scheduleFlush(this.unreachable ? this.retryMs : this.flushMs);
       return position;
     }
+    // A flush in flight holds requests of this process already allowed: were
+    // it to commit after this write, the count answered here would miss them
+    // and the position would be low (one request over the limit). Near the
+    // limit, wait for it, so the answer counts everything this process sent.
+    await this.flushing;
     const { delta, base } = send(tally);
     try {
       const [total] = await addRateCounts(this.db, [{ bucket, windowStartMs, delta }]);

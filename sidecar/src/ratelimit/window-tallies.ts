@@ -15,8 +15,13 @@ export interface Tally {
   pending: number;
   /** Requests counted here, in a write not yet answered. */
   sending: number;
-  /** Requests other replicas added between the last two answers: how far `known` may lag. */
-  othersLastSeen: number;
+  /**
+   * The most requests other replicas added between two of this process's
+   * answers in this window: how far `known` may lag. The most, not the
+   * last: two answers in quick succession near the limit see few, while
+   * requests other replicas allowed locally may still be unwritten.
+   */
+  othersMostSeen: number;
 }
 
 export class WindowTallies {
@@ -33,7 +38,7 @@ export class WindowTallies {
     }
     let tally = buckets.get(bucket);
     if (tally) return { tally, fresh: false };
-    tally = { known: 0, pending: 0, sending: 0, othersLastSeen: 0 };
+    tally = { known: 0, pending: 0, sending: 0, othersMostSeen: 0 };
     buckets.set(bucket, tally);
     return { tally, fresh: true };
   }
@@ -91,7 +96,7 @@ export function estimate(tally: Tally): number {
  */
 export function learn(tally: Tally, count: number, written: number, base: number): void {
   tally.sending = Math.max(0, tally.sending - written);
-  tally.othersLastSeen = Math.max(0, count - base - written);
+  tally.othersMostSeen = Math.max(tally.othersMostSeen, count - base - written);
   tally.known = Math.max(tally.known, count);
 }
 
