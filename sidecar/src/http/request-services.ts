@@ -28,7 +28,7 @@ export function modelResolver(ctx: ApiContext, services: Services): ModelContext
     ctx.state.odooMs += performance.now() - started;
     if (!description) throw errors.notFound('model_not_found', `No model named "${model}" is available.`);
     const { fields, nameSearch } = description;
-    return { grant: effectiveGrant(grant, fields, principal.grants), fields, nameSearch };
+    return { grant: effectiveGrant(grant, fields, principal.grants), fields, nameSearch, grants: principal.grants };
   };
 }
 

@@ -28,12 +28,24 @@ export function checkOwnField(context: ModelContext, name: string, use: FieldUse
       errors: [{ field: param, message: `field "${name}" is not sortable` }],
     });
   }
+  if (use === 'sort' && meta.type === 'many2one' && meta.relation && !relatedReadable(context, meta.relation)) {
+    // Odoo orders a many2one by the related model's own order (its names, mostly)
+    throw errors.forbidden('field_not_allowed', `Sorting on "${name}" orders by ${meta.relation} records, which this credential may not read.`, {
+      errors: [{ field: param, message: `${meta.relation} is not readable` }],
+    });
+  }
   if (use === 'filter' && !meta.searchable && !meta.store) {
     throw errors.badRequest('invalid_filter', `The field "${name}" of ${context.grant.model} cannot be filtered on.`, {
       errors: [{ field: param, message: `field "${name}" is not searchable` }],
     });
   }
   return meta;
+}
+
+/** Whether the credential may read `model` (unknown grants, as in tests of a model alone: yes). */
+function relatedReadable(context: ModelContext, model: string): boolean {
+  if (!context.grants) return true;
+  return context.grants.get(model)?.operations.read === true;
 }
 
 /** One segment of a checked path: the field, and the model (as the caller may use it) it belongs to. */

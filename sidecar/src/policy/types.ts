@@ -84,6 +84,8 @@ export interface ModelContext {
   fields: ModelFields;
   /** Absent when unknown: a `display_name` search is then allowed only without field rules. */
   nameSearch?: NameSearch;
+  /** The credential's grants on every model (for checks that name a related model without reading it). */
+  grants?: ReadonlyMap<string, ModelGrant>;
 }
 
 /** Resolves a model for the current request (404 when not exposed to the caller, 403 when the operation is not allowed). */

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ApiError } from '../../../src/errors.js';
 import { defaultFields, parseFields } from '../../../src/query/fields.js';
 import { parseSort } from '../../../src/query/sort.js';
-import { partnerContext } from '../fixtures.js';
+import { grant, partnerContext } from '../fixtures.js';
 
 const ctx = partnerContext();
 
@@ -31,6 +31,14 @@ describe('parseSort', () => {
     assert.deepEqual(failure(() => parseSort({ order: 'name desc nulls first' }, ctx)), [400, 'invalid_parameter']);
     assert.deepEqual(failure(() => parseSort({ sort: 'name,,id' }, ctx)), [400, 'invalid_parameter']);
     assert.deepEqual(failure(() => parseSort({ sort: 'name', order: 'id' }, ctx)), [400, 'invalid_parameter']);
+  });
+  it('sorts on a many2one only where the related model is readable (Odoo orders by its records)', () => {
+    const withCountry = { ...ctx, grants: new Map([['res.partner', ctx.grant], ['res.country', grant('res.country')]]) };
+    assert.equal(parseSort({ sort: 'country_id' }, withCountry), 'country_id asc');
+    const without = { ...ctx, grants: new Map([['res.partner', ctx.grant]]) };
+    assert.deepEqual(failure(() => parseSort({ sort: '-country_id' }, without)), [403, 'field_not_allowed']);
+    const unreadable = { ...ctx, grants: new Map([['res.country', grant('res.country', { operations: { read: false, create: true, update: true, delete: true, archive: true, restore: true } })]]) };
+    assert.deepEqual(failure(() => parseSort({ sort: 'country_id' }, unreadable)), [403, 'field_not_allowed']);
   });
 });
 
