@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureFeedDrain } from './feed-drain.js';
+import { measureOrmFloor } from './orm-floor.js';
 import { runLoad, type LoadResult } from './load.js';
 import { createOdooApiKey } from './odoo-api-key.js';
 import { OdooJson2 } from './odoo-json2.js';
@@ -13,7 +14,7 @@ import { authBasic, authBearerKey, authOAuthToken, authSession } from './scenari
 import { batchCreates } from './scenarios/batch-creates.js';
 import { createPartner } from './scenarios/create-partner.js';
 import { expandPartners } from './scenarios/expand-partners.js';
-import { listPartners } from './scenarios/list-partners.js';
+import { LIST_FIELDS, listPartners } from './scenarios/list-partners.js';
 import { measureLimitLogOverhead } from './scenarios/limit-log-overhead.js';
 import { jobOf, type BenchEnv, type Scenario } from './scenarios/types.js';
 import { measureWebhookDelivery } from './scenarios/webhook-delivery.js';
@@ -105,6 +106,8 @@ async function main(): Promise<void> {
     const stateFile = stackDir ? join(stackDir, 'stack.json') : (process.env.STACK_JSON as string);
     const sidecarPid = (JSON.parse(readFileSync(stateFile, 'utf8')) as Stack).pids?.sidecar;
     const memory: string[] = [];
+    /** p50 of each scenario's sidecar side at one connection, for the ORM floor's ratio */
+    const sideP50AtOne = new Map<string, number>();
     for (const scenario of SCENARIOS.filter((s) => ONLY.length === 0 || ONLY.some((part) => s.name.toLowerCase().includes(part)))) {
       await scenario.prepare?.(env);
       resetPeakRss(sidecarPid);
@@ -113,6 +116,7 @@ async function main(): Promise<void> {
         const base: LoadResult = await runLoad(env.odooOrigin, jobOf(scenario.baseline, env), connections, SECONDS);
         process.stderr.write(`bench: ${scenario.name} @${connections}: ${scenario.candidate.label}…\n`);
         const side: LoadResult = await runLoad(env.apiOrigin, jobOf(scenario.candidate, env), connections, SECONDS);
+        if (connections === 1) sideP50AtOne.set(scenario.name, side.p50);
         lines.push(row([
           scenario.name,
           String(connections),
@@ -139,6 +143,15 @@ async function main(): Promise<void> {
     process.stdout.write(`\nOdoo REST Gateway benchmark (${PARTNERS} partners, ${SECONDS} s per cell; latencies in ms; ratio = sidecar/baseline throughput)\n`);
     process.stdout.write(`${lines.join('\n')}\n`);
     process.stdout.write(`sidecar memory (RSS):\n${memory.join('\n')}\n`);
+    const listP50 = sideP50AtOne.get(listPartners.name);
+    if (listP50 !== undefined) {
+      process.stderr.write('bench: ORM floor: the list\'s ORM calls in an Odoo shell…\n');
+      const floor = measureOrmFloor(stack.database_url, stack.db, 2, LIST_FIELDS);
+      process.stdout.write(
+        `\nORM floor (the list's ORM calls in process, as the key's user, 1,000 calls, p50): search_read + search_count ${fmt(floor.bridgeCalls, 2)} ms, ` +
+          `web_search_read ${fmt(floor.webSearchRead, 2)} ms; list through the sidecar at 1 connection ${fmt(listP50, 2)} ms = ${fmt(listP50 / floor.bridgeCalls, 2)}x the floor\n`,
+      );
+    }
     process.stdout.write(await measureFeedDrain(env, json2));
     if (ONLY.length === 0 || ONLY.some((part) => 'webhook delivery'.includes(part))) {
       process.stdout.write(await measureWebhookDelivery(stack.database_url, json2, (message) => void process.stderr.write(`bench: ${message}\n`)));

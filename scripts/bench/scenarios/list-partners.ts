@@ -1,7 +1,8 @@
 // Issue: foundation. 80 partners, 4 fields (one many2one), through the sidecar vs JSON-2 search_read.
 import type { Scenario } from './types.js';
 
-const FIELDS = ['name', 'email', 'phone', 'country_id'];
+export const LIST_FIELDS = ['name', 'email', 'phone', 'country_id'];
+const FIELDS = LIST_FIELDS;
 
 export const listPartners: Scenario = {
   name: 'list 80 partners, 4 fields',
