@@ -84,6 +84,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   501: 'Not Implemented',
   503: 'Service Unavailable',
@@ -137,15 +138,15 @@ export const errors = {
   internal: (cause?: unknown) => new ApiError(500, 'internal_error', 'An unexpected error occurred.', { cause }),
 };
 
-/** The problem+json body for an error (RFC 9457). */
-export function problemBody(error: ApiError, requestId: string, instance: string): Record<string, unknown> {
+/** The problem+json body for an error (RFC 9457); `instance` is left out when the request has no known path. */
+export function problemBody(error: ApiError, requestId: string, instance?: string): Record<string, unknown> {
   const body: Record<string, unknown> = {
     type: `urn:rest-gateway:problem:${error.code}`,
     title: error.title,
     status: error.status,
     detail: error.detail,
     code: error.code,
-    instance,
+    ...(instance === undefined ? {} : { instance }),
     request_id: requestId,
   };
   if (error.errors.length > 0) body.errors = error.errors;

@@ -6,29 +6,23 @@
  */
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { ApiError, problemBody } from '../errors.js';
 
 interface ParserError extends Error {
   code?: string;
 }
 
-const BY_CODE: Record<string, { status: number; title: string; code: string; detail: string }> = {
-  HPE_INVALID_METHOD: { status: 405, title: 'Method Not Allowed', code: 'method_not_allowed', detail: 'The request method is not one this API serves.' },
-  HPE_HEADER_OVERFLOW: { status: 431, title: 'Request Header Fields Too Large', code: 'payload_too_large', detail: 'The request headers are too large.' },
-};
-const MALFORMED = { status: 400, title: 'Bad Request', code: 'bad_request', detail: 'The request is not well-formed HTTP/1.1.' };
+function parserProblem(code: string | undefined): ApiError {
+  if (code === 'HPE_INVALID_METHOD') return new ApiError(405, 'method_not_allowed', 'The request method is not one this API serves.');
+  if (code === 'HPE_HEADER_OVERFLOW') return new ApiError(431, 'payload_too_large', 'The request headers are too large.');
+  return new ApiError(400, 'bad_request', 'The request is not well-formed HTTP/1.1.');
+}
 
 /** The raw answer for a parser error: a complete HTTP/1.1 response that closes the connection. */
 export function clientErrorResponse(error: ParserError): string {
-  const problem = BY_CODE[error.code ?? ''] ?? MALFORMED;
+  const problem = parserProblem(error.code);
   const requestId = randomUUID();
-  const body = JSON.stringify({
-    type: `urn:rest-gateway:problem:${problem.code}`,
-    title: problem.title,
-    status: problem.status,
-    detail: problem.detail,
-    code: problem.code,
-    request_id: requestId,
-  });
+  const body = JSON.stringify(problemBody(problem, requestId));
   return [
     `HTTP/1.1 ${problem.status} ${problem.title}`,
     'Content-Type: application/problem+json',

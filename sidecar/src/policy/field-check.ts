@@ -97,13 +97,18 @@ export async function checkFieldPathSteps(
         errors: [{ field: param, message: `"${segment}" is not relational` }],
       });
     }
-    try {
-      context = await resolve(meta.relation, 'read');
-    } catch (error) {
-      throw errors.forbidden('field_not_allowed', `The path "${path}" crosses ${meta.relation}, which this credential may not read.`, {
-        errors: [{ field: param, message: `${meta.relation} is not readable` }],
-        cause: error,
-      });
-    }
+    context = await readableRelated(meta.relation, resolve, param, `The path "${path}" crosses ${meta.relation}, which this credential may not read.`);
+  }
+}
+
+/**
+ * The related model a path, `any`, name search or expansion crosses, as the
+ * caller may read it; 403 `field_not_allowed` with `detail` otherwise.
+ */
+export async function readableRelated(relation: string, resolve: ModelContextResolver, param: string, detail: string): Promise<ModelContext> {
+  try {
+    return await resolve(relation, 'read');
+  } catch (error) {
+    throw errors.forbidden('field_not_allowed', detail, { errors: [{ field: param, message: `${relation} is not readable` }], cause: error });
   }
 }

@@ -11,7 +11,7 @@
 import { errors } from '../errors.js';
 import { InvalidValue } from '../payload/issues.js';
 import { parseDate, parseDateTime } from '../payload/temporal.js';
-import { checkFieldPathSteps, type PathStep } from '../policy/field-check.js';
+import { checkFieldPathSteps, readableRelated, type PathStep } from '../policy/field-check.js';
 import { checkNameSearch } from '../policy/name-search.js';
 import type { Domain, DomainTerm, FieldMeta, ModelContext, ModelContextResolver } from '../policy/types.js';
 
@@ -147,12 +147,8 @@ async function checkDomain(
 
 /** The related model of a relational field, as the caller may read it (403 otherwise). */
 function readRelated(meta: FieldMeta, resolve: ModelContextResolver): Promise<ModelContext> {
-  return resolve(meta.relation as string, 'read').catch((error: unknown) => {
-    throw errors.forbidden('field_not_allowed', `The filter crosses ${meta.relation}, which this credential may not read.`, {
-      errors: [{ field: 'filter', message: `${meta.relation} is not readable` }],
-      cause: error,
-    });
-  });
+  const relation = meta.relation as string;
+  return readableRelated(relation, resolve, 'filter', `The filter crosses ${relation}, which this credential may not read.`);
 }
 
 /**

@@ -6,7 +6,7 @@
  * model's rules, and its configured domains AND-ed in.
  */
 import { errors } from '../errors.js';
-import { checkOwnField } from '../policy/field-check.js';
+import { checkOwnField, readableRelated } from '../policy/field-check.js';
 import type { Domain, ModelContext, ModelContextResolver, ModelFields } from '../policy/types.js';
 import type { RecordShape } from '../values/record-values.js';
 import { parseFilter } from './domain.js';
@@ -88,15 +88,7 @@ async function buildNode(
 ): Promise<ExpandNode> {
   const meta = checkOwnField(parent, field, 'read', 'expand');
   if (!meta.relation || !['many2one', 'one2many', 'many2many'].includes(meta.type)) bad('expand', `"${path}" is not a relation.`);
-  let context: ModelContext;
-  try {
-    context = await resolve(meta.relation as string, 'read');
-  } catch (error) {
-    throw errors.forbidden('field_not_allowed', `"${path}" leads to ${meta.relation}, which this credential may not read.`, {
-      errors: [{ field: 'expand', message: `${meta.relation} is not readable` }],
-      cause: error,
-    });
-  }
+  const context = await readableRelated(meta.relation as string, resolve, 'expand', `"${path}" leads to ${meta.relation}, which this credential may not read.`);
   const param = (name: string): string => `expand[${path}][${name}]`;
   const rawFields = options.get('fields');
   const rawLimit = options.get('limit');

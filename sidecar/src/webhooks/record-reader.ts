@@ -35,35 +35,34 @@ export type RecordReadResult =
   | { kind: 'unreadable'; reason: string }
   | { kind: 'unavailable'; reason: string };
 
-/** The grants of the webhook's credential: the creating key's, or the exposed models' for a backend webhook. */
-function webhookGrants(webhook: WebhookRow, config: GatewayConfigCache): ReadonlyMap<string, ModelGrant> {
-  const compiled = config.config;
-  return (webhook.keyId === null ? null : compiled.keysById.get(webhook.keyId)?.grants) ?? compiled.userGrants;
-}
-
-/** The grant bounding the payload: the creating key's, or the exposed model's for a backend webhook. */
-export function webhookGrant(webhook: WebhookRow, config: GatewayConfigCache): ModelGrant | string {
+/**
+ * The grant bounding the payload, and the other grants of the same
+ * credential (their blocklists reach through related fields, D-S3): the
+ * creating key's, or the exposed models' for a backend webhook.
+ */
+export function webhookGrant(webhook: WebhookRow, config: GatewayConfigCache): { grant: ModelGrant; grants: ReadonlyMap<string, ModelGrant> } | string {
   const compiled = config.config;
   if (webhook.keyId === null) {
-    return compiled.userGrants.get(webhook.model) ?? `${webhook.model} is not exposed`;
+    const grant = compiled.userGrants.get(webhook.model);
+    return grant ? { grant, grants: compiled.userGrants } : `${webhook.model} is not exposed`;
   }
   const key = compiled.keysById.get(webhook.keyId);
   if (!key) return 'the API key that created the webhook is no longer active';
   const grant = key.grants.get(webhook.model);
   if (!grant?.operations.read) return `the webhook's API key may no longer read ${webhook.model}`;
-  return grant;
+  return { grant, grants: key.grants };
 }
 
 export async function readEventRecords(webhook: WebhookRow, ids: readonly number[], services: RecordReaderServices): Promise<RecordReadResult> {
-  const scopeGrant = webhookGrant(webhook, services.config);
-  if (typeof scopeGrant === 'string') return { kind: 'unreadable', reason: scopeGrant };
+  const scope = webhookGrant(webhook, services.config);
+  if (typeof scope === 'string') return { kind: 'unreadable', reason: scope };
   const domain = parseDomain(webhook.domainJson, services.log, `rest.gateway.webhook ${webhook.id}`);
   if (domain === null) return { kind: 'unreadable', reason: "the webhook's domain is unreadable" };
   try {
     const fields = await services.fieldMetadata.get(webhook.userId, webhook.model);
     if (!fields) return { kind: 'unreadable', reason: `${webhook.model} does not exist for the webhook's user` };
     // computed copies of a blocked field are blocked too (D-S3)
-    const grant = effectiveGrant(scopeGrant, fields, webhookGrants(webhook, services.config));
+    const grant = effectiveGrant(scope.grant, fields, scope.grants);
     const wanted = webhook.payloadFields ?? defaultFields({ grant, fields });
     const names = ['id', ...wanted.filter((name) => name !== 'id' && fields.has(name) && isFieldAllowed(grant.fields, name))];
     const { results } = await services.bridge.run({
