@@ -58,8 +58,7 @@ class Base(models.AbstractModel):
                     "model": self._name, "res_id": record.id, "noupdate": True,
                 })
         else:
-            if scope is not None:
-                Bridge._check_guard_before(record, scope)
+            # the record was found inside the scope (_rest_gateway_upsert_by_*)
             record.write(values)
         result = {"id": record.id, "created": created, "record": None}
         if fields:

@@ -8,7 +8,6 @@ state: a user removed from a group loses that access on their next request.
 """
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
 
 from ..controllers.bridge_errors import GatewayAccessError
 

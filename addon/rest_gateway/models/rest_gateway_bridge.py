@@ -87,6 +87,19 @@ def get_bridge_secrets(env, now=None):
     return [secret for secret in valid if secret]
 
 
+# The generic ORM methods the bridge calls on any exposed model (_get_bridge_methods).
+READ_METHODS = (
+    "web_search_read", "web_read", "search_read", "read", "search",
+    "search_count", "fields_get", "name_search", "read_group",
+    "formatted_read_group", "rest_gateway_search", "rest_gateway_read",
+    "rest_gateway_fields_get",
+)
+WRITE_METHODS = (
+    "create", "write", "unlink", "action_archive", "action_unarchive",
+    "copy", "web_save", "rest_gateway_upsert",
+)
+
+
 def _bad_request(message):
     return BridgeError("bad_request", message)
 
@@ -118,16 +131,6 @@ class RestGatewayBridge(models.AbstractModel):
         access rights; names starting with ``_`` and methods marked
         ``@api.private`` are refused whatever this returns.
         """
-        read_methods = (
-            "web_search_read", "web_read", "search_read", "read", "search",
-            "search_count", "fields_get", "name_search", "read_group",
-            "formatted_read_group", "rest_gateway_search", "rest_gateway_read",
-            "rest_gateway_fields_get",
-        )
-        write_methods = (
-            "create", "write", "unlink", "action_archive", "action_unarchive",
-            "copy", "web_save", "rest_gateway_upsert",
-        )
         # the webhook management API (models/rest_gateway_webhook_api.py); its
         # rest_gateway_api_read/create/update are opened with the credential
         # methods (models/rest_gateway_bridge_auth.py)
@@ -136,7 +139,7 @@ class RestGatewayBridge(models.AbstractModel):
             "rest_gateway_api_delete": WRITE,
             "rest_gateway_api_rotate_secret": WRITE,
         }
-        return {name: READ for name in read_methods} | {name: WRITE for name in write_methods} | webhook_methods
+        return {name: READ for name in READ_METHODS} | {name: WRITE for name in WRITE_METHODS} | webhook_methods
 
     # ------------------------------------------------------------------
     # Secret

@@ -14,29 +14,20 @@ check access themselves and are not record methods.
 import inspect
 
 from odoo import _, api, models
-from odoo.exceptions import AccessError
-
-from odoo.orm.domains import STANDARD_CONDITION_OPERATORS
+from odoo.orm.domains import CONDITION_OPERATORS
 
 from ..controllers.bridge_errors import GatewayAccessError
-
 from .credential_denylist import is_credential_field, is_credential_model
+from .rest_gateway_bridge import READ_METHODS, WRITE_METHODS
 
-# the generic record methods of the bridge (rest_gateway_bridge.py); unlink
-# stays open on credential models: the admin API deletes keys with it, and
-# deleting reveals nothing
-RECORD_METHODS = frozenset({
-    "web_search_read", "web_read", "search_read", "read", "search", "search_count",
-    "fields_get", "name_search", "read_group", "formatted_read_group",
-    "rest_gateway_search", "rest_gateway_read",
-    "create", "write", "action_archive", "action_unarchive", "copy", "web_save",
-    "rest_gateway_upsert",
-})
+# the generic record methods of the bridge; unlink stays open on credential
+# models: the admin API deletes keys with it, and deleting reveals nothing
+RECORD_METHODS = frozenset(READ_METHODS + WRITE_METHODS) - {"unlink"}
 # arguments that never name a field
 NOT_FIELD_ARGUMENTS = frozenset({"offset", "limit", "count", "name", "operator", "external_id", "lazy", "load", "attributes"})
 SUBDOMAIN_OPERATORS = frozenset({"any", "not any", "any!", "not any!"})
-# what the second item of a domain term can be (odoo.orm.domains and its optimizations)
-TERM_OPERATORS = SUBDOMAIN_OPERATORS | STANDARD_CONDITION_OPERATORS | {"=", "!=", "<>", "=?", "child_of", "parent_of"}
+# what the second item of a domain term can be (odoo.orm.domains, optimizations included)
+TERM_OPERATORS = frozenset(CONDITION_OPERATORS) | SUBDOMAIN_OPERATORS
 
 
 class RestGatewayBridge(models.AbstractModel):

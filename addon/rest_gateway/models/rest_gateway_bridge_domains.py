@@ -17,6 +17,7 @@ from odoo.fields import Domain
 from odoo.orm.domains import OptimizationLevel
 
 from ..controllers.bridge_errors import BridgeError
+from .base import MAX_DEPTH
 
 _logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ class RestGatewayBridge(models.AbstractModel):
         to ``rest_gateway_read``, which says so.
         """
         expand = spec.get("expand")
-        if not isinstance(expand, dict) or depth > 4:
+        if not isinstance(expand, dict) or depth > MAX_DEPTH:
             return
         for field_name, sub_spec in expand.items():
             field = model._fields.get(field_name)

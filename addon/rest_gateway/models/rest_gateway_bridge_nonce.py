@@ -8,12 +8,9 @@ the request runs, so that a concurrent replay sees the claim at once; see
 docs/bridge-protocol.md, "Signature", and docs/decisions.md D-S21.
 """
 
-import logging
 import time
 
 from odoo import api, models
-
-_logger = logging.getLogger(__name__)
 
 NONCE_TABLE = "rest_gateway_bridge_nonce"
 # expired nonces are deleted by whichever worker claims one after this long

@@ -16,13 +16,14 @@ from odoo.exceptions import MissingError
 from odoo.tools import SQL
 
 from ..controllers.bridge_errors import BridgeError
+from .rest_gateway_bridge import _is_int
 
 # x2many commands naming an existing record by id: update, delete, unlink, link
 ID_COMMANDS = frozenset({1, 2, 3, 4})
 
 
 def _is_id(value):
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return _is_int(value) and value > 0
 
 
 def _written_values(operation):

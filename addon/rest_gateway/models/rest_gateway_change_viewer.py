@@ -17,8 +17,9 @@ from odoo.tools import SQL
 class RestGatewayChangeViewer(models.Model):
     _name = "rest.gateway.change.viewer"
     _description = "REST Gateway Change Feed Record Served"
-    # Created by init(): the sidecar inserts with ON CONFLICT on the
-    # (viewer, model, res_id) key, which the ORM cannot declare as such.
+    # Created by init(): the sidecar inserts rows without first_served_at,
+    # which takes the column's database default (now()), and with ON
+    # CONFLICT on the (viewer, model, res_id) key.
     _auto = False
     _log_access = False
 

@@ -14,7 +14,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..controllers.bridge_errors import GatewayAccessError
 

@@ -12,12 +12,18 @@ const MAX_NAMED = 20;
 const MAX_NAME_LENGTH = 100;
 const EVERY_ROUTE: readonly QueryParameter[] = [{ name: 'lang', description: 'Language of the answer (wins over Accept-Language).' }];
 
-/** The parameter names of `query` that `declared` does not take, in the order given. */
-export function unknownParameters(query: Record<string, unknown>, declared: readonly QueryParameter[]): string[] {
+/** Whether a parameter name is one `declared` (or every route) takes; built once per route. */
+function acceptor(declared: readonly QueryParameter[]): (key: string) => boolean {
   const all = [...EVERY_ROUTE, ...declared];
   const exact = new Set(all.filter((p) => !p.family).map((p) => p.name));
   const families = all.filter((p) => p.family).map((p) => `${p.name}[`);
-  return Object.keys(query).filter((key) => !exact.has(key) && !families.some((prefix) => key.startsWith(prefix)));
+  return (key) => exact.has(key) || families.some((prefix) => key.startsWith(prefix));
+}
+
+/** The parameter names of `query` that `declared` does not take, in the order given. */
+export function unknownParameters(query: Record<string, unknown>, declared: readonly QueryParameter[]): string[] {
+  const accepts = acceptor(declared);
+  return Object.keys(query).filter((key) => !accepts(key));
 }
 
 function describe(declared: readonly QueryParameter[]): string {
@@ -27,12 +33,14 @@ function describe(declared: readonly QueryParameter[]): string {
 
 /** Middleware refusing undeclared parameters before the route runs. */
 export function checkQueryParameters(declared: readonly QueryParameter[]): Middleware<ApiState> {
+  const accepts = acceptor(declared);
+  const taken = describe(declared);
   return async (ctx, next) => {
     // hostile names are echoed bounded and JSON-quoted (control characters escaped)
-    const unknown = unknownParameters(ctx.query, declared).slice(0, MAX_NAMED).map((name) => name.slice(0, MAX_NAME_LENGTH));
+    const unknown = Object.keys(ctx.query).filter((key) => !accepts(key)).slice(0, MAX_NAMED).map((name) => name.slice(0, MAX_NAME_LENGTH));
     if (unknown.length > 0) {
       const list = unknown.map((name) => JSON.stringify(name)).join(', ');
-      throw errors.badRequest('unknown_parameter', `Unknown query parameter ${list}; this route takes ${describe(declared)}.`, {
+      throw errors.badRequest('unknown_parameter', `Unknown query parameter ${list}; this route takes ${taken}.`, {
         errors: unknown.map((field) => ({ field, message: 'not a parameter of this route' })),
       });
     }

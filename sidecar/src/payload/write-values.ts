@@ -10,7 +10,7 @@ import type { FieldMeta, ModelContext, ModelContextResolver, Operation } from '.
 import { InvalidValue, throwIssues } from './issues.js';
 import { toOdooScalar } from './scalar-values.js';
 import { MAGIC_FIELDS, PAYLOAD_LIMITS, type FieldIssue, type OdooValues, type RelatedCheck, type WriteMode, type WritePayload } from './types.js';
-import { isPlainObject, toX2ManyCommands, type NestedWriter } from './x2many.js';
+import { isPlainObject, scopeChecks, toX2ManyCommands, type NestedWriter } from './x2many.js';
 
 const X2MANY = new Set(['one2many', 'many2many']);
 
@@ -67,8 +67,8 @@ class PayloadWalker implements NestedWriter {
       if (error instanceof ApiError) return null;
       throw error;
     });
-    if (!related || related.grant.domains.length === 0) return;
-    this.check({ field: path, model: related.grant.model, ids: [id], domain: related.grant.domains.flat(), phase: 'before' });
+    // checked before the write, as an x2many id that is linked
+    if (related) scopeChecks(this, related, 'add', [id], path);
   }
 
   /** The field's metadata when the caller may write it; otherwise null, with the issue recorded. */

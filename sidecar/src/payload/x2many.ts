@@ -53,7 +53,7 @@ function operationOf(meta: FieldMeta, key: CommandKey): Operation {
 }
 
 /** Records named by id must be inside the related scope (and stay inside once updated). */
-function scopeChecks(writer: NestedWriter, related: ModelContext, key: CommandKey, ids: number[], path: string): void {
+export function scopeChecks(writer: NestedWriter, related: ModelContext, key: CommandKey, ids: number[], path: string): void {
   if (related.grant.domains.length === 0 || ids.length === 0) return;
   const domain = related.grant.domains.flat();
   writer.check({ field: path, model: related.grant.model, ids, domain, phase: 'before' });

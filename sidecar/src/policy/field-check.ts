@@ -55,24 +55,12 @@ export interface PathStep {
   context: ModelContext;
 }
 
-/** Returns the last segment's metadata and the model it belongs to. */
-export async function checkFieldPath(
-  root: ModelContext,
-  path: string,
-  use: FieldUse,
-  param: string,
-  resolve: ModelContextResolver,
-): Promise<{ meta: FieldMeta; context: ModelContext }> {
-  const steps = await checkFieldPathSteps(root, path, use, param, resolve);
-  return steps[steps.length - 1] as PathStep;
-}
-
 /**
- * Checks every segment as checkFieldPath does and returns them all, each
- * with the model it belongs to, so that a caller can apply each crossed
- * model's scope (query/domain.ts nests a dotted filter into `any` terms).
+ * Checks a path segment by segment and returns every segment, each with the
+ * model it belongs to, so that a caller can apply each crossed model's scope
+ * (query/domain.ts nests a dotted filter into `any` terms).
  */
-export async function checkFieldPathSteps(
+export async function checkFieldPath(
   root: ModelContext,
   path: string,
   use: FieldUse,

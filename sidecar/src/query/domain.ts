@@ -11,7 +11,7 @@
 import { errors } from '../errors.js';
 import { InvalidValue } from '../payload/issues.js';
 import { parseDate, parseDateTime } from '../payload/temporal.js';
-import { checkFieldPathSteps, readableRelated, type PathStep } from '../policy/field-check.js';
+import { checkFieldPath, readableRelated, type PathStep } from '../policy/field-check.js';
 import { checkNameSearch } from '../policy/name-search.js';
 import type { Domain, DomainTerm, FieldMeta, ModelContext, ModelContextResolver } from '../policy/types.js';
 
@@ -69,11 +69,11 @@ function temporalValue(meta: FieldMeta, value: string, path: string): string {
   if (meta.type !== 'date' && meta.type !== 'datetime') return value;
   try {
     if (meta.type === 'date') return parseDate(value);
-    if (ODOO_DATETIME.test(value)) {
-      parseDate(value.slice(0, 10));
-      return value;
-    }
-    return parseDateTime(value);
+    if (!ODOO_DATETIME.test(value)) return parseDateTime(value);
+    // Odoo's own form is UTC: checked as such, answered as given
+    if (value.length === 10) parseDate(value);
+    else parseDateTime(`${value.replace(' ', 'T')}Z`);
+    return value;
   } catch (error) {
     if (!(error instanceof InvalidValue)) throw error;
     return invalid(`"${path}" is a ${meta.type} field: ${error.message}.`, `expected a ${meta.type} for ${path}`);
@@ -138,7 +138,7 @@ async function checkDomain(
       invalid(`Unknown operator ${JSON.stringify(operator)}; use one of ${[...OPERATORS].join(', ')}.`, 'unknown operator');
     }
     const op = (operator as string).toLowerCase();
-    const steps = await checkFieldPathSteps(context, path as string, 'filter', 'filter', resolve);
+    const steps = await checkFieldPath(context, path as string, 'filter', 'filter', resolve);
     out.push(scopePath(steps, await checkCondition(steps[steps.length - 1] as PathStep, op, raw, resolve, depth, counter)));
   }
   checkArity(out);
@@ -160,7 +160,7 @@ function scopePath(steps: PathStep[], condition: DomainTerm): DomainTerm {
   let term = condition;
   for (let i = steps.length - 2; i >= 0; i -= 1) {
     const inner = (steps[i + 1] as PathStep).context;
-    term = [(steps[i] as PathStep).name, 'any', [...inner.grant.domains.flat(), term]];
+    term = [(steps[i] as PathStep).name, 'any', andDomains(...inner.grant.domains, [term])];
   }
   return term;
 }
@@ -175,7 +175,7 @@ async function checkCondition(step: PathStep, op: string, raw: unknown, resolve:
     if (!meta.relation) invalid(`"${op}" needs a relational field; "${name}" is not one.`);
     const related = await readRelated(meta, resolve);
     const sub = await checkDomain(raw, related, resolve, depth + 1, counter);
-    return [name, op, [...related.grant.domains.flat(), ...sub]];
+    return [name, op, andDomains(...related.grant.domains, sub)];
   }
   if (HIERARCHY_OPERATORS.has(op)) return [name, op, checkHierarchyIds(op, raw)];
   if (meta.relation && hasText(raw)) return relationTextSearch(step, op, raw, resolve);
@@ -212,7 +212,7 @@ async function relationTextSearch(step: PathStep, op: string, raw: unknown, reso
   const related = await readRelated(meta, resolve);
   checkNameSearch(related, 'filter');
   const positive = POSITIVE_OF[op] ?? op;
-  return [name, positive === op ? 'any' : 'not any', [...related.grant.domains.flat(), ['display_name', positive, raw]]];
+  return [name, positive === op ? 'any' : 'not any', andDomains(...related.grant.domains, [['display_name', positive, raw]])];
 }
 
 /** Prefix notation: every "&"/"|" needs two expressions after it, "!" one. */

@@ -9,7 +9,7 @@ import { errors } from '../errors.js';
 import { checkOwnField, readableRelated } from '../policy/field-check.js';
 import type { Domain, ModelContext, ModelContextResolver, ModelFields } from '../policy/types.js';
 import type { RecordShape } from '../values/record-values.js';
-import { parseFilter } from './domain.js';
+import { andDomains, parseFilter } from './domain.js';
 import { defaultFields, parseFieldList } from './fields.js';
 import { parseNonNegativeInt, singleParam, type RawQuery } from './params.js';
 import { parseSortValue } from './sort.js';
@@ -98,7 +98,7 @@ async function buildNode(
   return {
     context,
     fields: rawFields === undefined ? defaultFields(context) : parseFieldList(rawFields, context, param('fields')),
-    domain: [...context.grant.domains.flat(), ...filter],
+    domain: andDomains(...context.grant.domains, filter),
     order: options.get('sort') === undefined ? null : parseSortValue(param('sort'), 'sort', options.get('sort') as string, context),
     limit,
     children: new Map(),

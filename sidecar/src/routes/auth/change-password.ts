@@ -5,11 +5,12 @@
  * verifications are forgotten, as Odoo logs out other browser sessions.
  */
 import { z } from 'zod';
+import { MAX_PASSWORD_LENGTH } from '../../auth/basic-auth.js';
 import { requirePrincipal } from '../../http/request-services.js';
 import type { RouteDefinition } from '../../http/types.js';
 import { parseJsonBody, requireUserCredential } from './auth-support.js';
 
-const body = z.strictObject({ old_password: z.string().min(1).max(4096), new_password: z.string().min(1).max(4096) });
+const body = z.strictObject({ old_password: z.string().min(1).max(MAX_PASSWORD_LENGTH), new_password: z.string().min(1).max(MAX_PASSWORD_LENGTH) });
 
 export const changePassword: RouteDefinition = {
   method: 'post',

@@ -4,13 +4,14 @@
  * as the HttpOnly session cookie. The token works as `Authorization: Bearer`.
  */
 import { z } from 'zod';
+import { MAX_PASSWORD_LENGTH } from '../../auth/basic-auth.js';
 import { setSessionCookie } from '../../auth/session-cookie.js';
 import { newIssuedToken } from '../../auth/token-format.js';
 import { insertToken } from '../../db/tokens.js';
 import type { RouteDefinition } from '../../http/types.js';
 import { parseJsonBody } from './auth-support.js';
 
-const body = z.strictObject({ login: z.string().min(1).max(255), password: z.string().min(1).max(4096) });
+const body = z.strictObject({ login: z.string().min(1).max(255), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) });
 
 export const login: RouteDefinition = {
   method: 'post',

@@ -147,17 +147,15 @@ export function parseBatchBody(body: unknown, maxSize: number): BatchInput {
   const atomic = body.atomic === true;
   const operations: BatchOperation[] = [];
   const refused: BatchRefusal[] = [];
-  const problems: FieldProblem[] = [];
   raw.forEach((item, index) => {
     const own: FieldProblem[] = [];
     const operation = parseOperation(item, index, own);
-    problems.push(...own);
     const error = operationProblemsError(own);
     if (operation && !error) operations.push(operation);
-    else if (error) refused.push({ index, ref: isPlainObject(item) ? parseRef(item.ref, `operations[${index}]`, []) : null, error });
+    else refused.push({ index, ref: isPlainObject(item) ? parseRef(item.ref, `operations[${index}]`, []) : null, error: error as ApiError });
   });
   if (atomic) {
-    throwOperationProblems(problems);
+    throwOperationProblems(refused.flatMap((refusal) => refusal.error.errors));
     return { atomic, operations, refused: [] };
   }
   return { atomic, operations, refused };
